@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each bootstraps itself.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SAMPLE := sample_inputs/contact_center_week.xlsx
+PLAN_OUT := out/contact_center_week_plan.xlsx
+
+.PHONY: run test lint bench system-deps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's Chromium for the browser test (apt needs root; skipped when already present).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: $(STAMP)
+	$(VENV)/bin/planner erlang --contacts 100 --interval-minutes 30 --aht-seconds 180 \
+		--service-level 0.8 --answer-seconds 20 --shrinkage 0.3
+
+test: $(STAMP) system-deps
+	$(VENV)/bin/ruff check planner web models tests benchmarks
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) benchmarks/bench_queueing.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

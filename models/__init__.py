@@ -1,0 +1,1 @@
+"""Persistence of scenarios, plans and jobs (created in the web issue)."""

@@ -1,0 +1,1 @@
+"""The Flask shell of the planner (created in the web issue)."""
