@@ -1,0 +1,356 @@
+"""The whole planning pipeline: demand → requirements → schedule → predicted KPIs → mix.
+
+:func:`run_plan` is what ``planner plan``, the web jobs and the tests call. The scheduling and
+mix modules are optional at import time: when either is absent its part of the plan is ``None``
+and an explanation says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner import demand, staffing
+from planner.types import Scenario
+
+Progress = Callable[[float, str], None]
+"""``progress(fraction, message)``: fraction of the whole run done, in [0, 1]."""
+
+FTE_HOURS_PER_WEEK: float = 40.0
+"""Paid hours of one full-time equivalent per week (the FTE unit of the summary)."""
+
+# Share of the progress bar each stage takes (the schedule dominates when it runs).
+_STAGES: dict[str, tuple[float, float]] = {
+    "demand": (0.0, 0.05),
+    "requirements": (0.05, 0.15),
+    "schedule": (0.15, 0.75),
+    "kpis": (0.75, 0.8),
+    "mix": (0.8, 1.0),
+}
+
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "interval_start", "group", "channel", "kind", "live_contacts", "required", "scheduled",
+    "on_break", "short", "over", "target_service_level", "service_level_at_required",
+    "predicted_service_level", "predicted_asa_seconds", "predicted_abandon", "predicted_occupancy",
+    "predicted_backlog", "deadline_met",
+)
+"""Columns of :attr:`Plan.coverage`: per (interval, group) the agents required (scheduled,
+working), the agents scheduled and working, and the KPIs predicted at that level."""
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Everything computed for one scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The inputs.
+    live : pandas.DataFrame
+        :func:`planner.demand.live_demand` output.
+    requirements : pandas.DataFrame
+        :func:`planner.staffing.requirements` output.
+    schedule : ScheduleResult or None
+        Shifts, breaks and coverage (None when not run or not available).
+    mix : MixResult or None
+        The human/automation mix recommendation (None when not run or not available).
+    kpis : dict of str to float
+        Headline numbers (see :func:`plan_kpis`), units in the key names.
+    timings : dict of str to float
+        Wall-clock seconds per stage.
+    status : str
+        ``requirements only``, or the schedule's solve status with the shortfall if any.
+    coverage : pandas.DataFrame or None
+        :data:`COVERAGE_COLUMNS` per (interval, group).
+    explanations : tuple of str
+        Plain-language notes of the pipeline itself (what was skipped and why).
+    """
+
+    scenario: Scenario
+    live: pd.DataFrame
+    requirements: pd.DataFrame
+    schedule: Any | None
+    mix: Any | None
+    kpis: dict[str, float]
+    timings: dict[str, float]
+    status: str
+    coverage: pd.DataFrame | None = None
+    explanations: tuple[str, ...] = field(default=())
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """``planner.<name>`` when it exists; None when the module itself is missing."""
+    full = f"planner.{name}"
+    try:
+        return importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name == full:
+            return None
+        raise
+
+
+def _stage_progress(progress: Progress | None, stage: str) -> Progress:
+    low, high = _STAGES[stage]
+
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            share = min(max(float(fraction), 0.0), 1.0)
+            text = message if message.startswith(f"{stage}:") else f"{stage}: {message}" if message else stage
+            progress(low + (high - low) * share, text)
+
+    return report
+
+
+def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: bool = True,
+             mix: bool = True) -> Plan:
+    """Compute the plan of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Validated inputs (e.g. from :func:`planner.excel.read_workbook`).
+    progress : callable(fraction, message), optional
+        Told of each stage; fraction of the whole run in [0, 1].
+    schedule : bool
+        Schedule shifts and breaks (:func:`planner.scheduling.schedule_scenario`).
+    mix : bool
+        Recommend the human/automation mix (:func:`planner.mix.recommend_mix`).
+
+    Returns
+    -------
+    Plan
+        Live demand, requirements, schedule, mix, coverage with predicted KPIs, headline KPIs.
+
+    Raises
+    ------
+    planner.types.InputError
+        When the demand or staffing stage finds the inputs inconsistent (e.g. contacts while a
+        channel is closed).
+    """
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+
+    report = _stage_progress(progress, "demand")
+    report(0.0, "live contacts after self-service")
+    started = time.perf_counter()
+    live = demand.live_demand(scenario)
+    timings["demand"] = time.perf_counter() - started
+    report(1.0, "done")
+
+    report = _stage_progress(progress, "requirements")
+    report(0.0, "agents required per interval")
+    started = time.perf_counter()
+    requirements = staffing.requirements(scenario, live)
+    timings["requirements"] = time.perf_counter() - started
+    report(1.0, "done")
+
+    schedule_result = None
+    report = _stage_progress(progress, "schedule")
+    if schedule:
+        scheduling = _optional_module("scheduling")
+        if scheduling is None:
+            notes.append("Schedule not computed: the scheduling module is not installed.")
+        elif not scenario.shift_templates:
+            notes.append("Schedule not computed: the scenario has no shift templates.")
+        else:
+            report(0.0, "shifts and breaks (integer program)")
+            started = time.perf_counter()
+            schedule_result = scheduling.schedule_scenario(scenario, requirements, progress=report)
+            timings["schedule"] = time.perf_counter() - started
+            report(1.0, "done")
+    else:
+        notes.append("Schedule not computed: scheduling was switched off for this run.")
+
+    report = _stage_progress(progress, "kpis")
+    report(0.0, "predicted service per interval")
+    started = time.perf_counter()
+    coverage = coverage_frame(requirements, schedule_result)
+    timings["kpis"] = time.perf_counter() - started
+    report(1.0, "done")
+
+    mix_result = None
+    report = _stage_progress(progress, "mix")
+    if mix:
+        mix_module = _optional_module("mix")
+        if mix_module is None:
+            notes.append("Mix not computed: the mix module is not installed.")
+        elif not scenario.deflections:
+            notes.append("Mix not computed: the scenario has no self-service (Deflection) rows.")
+        else:
+            report(0.0, "human/automation mix")
+            started = time.perf_counter()
+            mix_result = mix_module.recommend_mix(scenario, progress=report)
+            timings["mix"] = time.perf_counter() - started
+            report(1.0, "done")
+    else:
+        notes.append("Mix not computed: the mix recommendation was switched off for this run.")
+
+    kpis = plan_kpis(scenario, live, requirements, coverage, schedule_result, mix_result)
+    status = _status(schedule_result, kpis)
+    if progress is not None:
+        progress(1.0, "plan ready")
+    return Plan(scenario=scenario, live=live, requirements=requirements, schedule=schedule_result,
+                mix=mix_result, kpis=kpis, timings=timings, status=status, coverage=coverage,
+                explanations=tuple(notes))
+
+
+def coverage_frame(requirements: pd.DataFrame, schedule_result: Any | None) -> pd.DataFrame:
+    """Required vs scheduled agents and the KPIs predicted per (interval, group).
+
+    Parameters
+    ----------
+    requirements : pandas.DataFrame
+        :func:`planner.staffing.requirements` output.
+    schedule_result : ScheduleResult or None
+        Its ``coverage`` (``working`` agents per interval and group) gives the scheduled level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`COVERAGE_COLUMNS`, one row per requirements row. ``required`` is
+        ``required_scheduled`` (agents working, before shrinkage); ``scheduled`` the agents
+        working in the schedule (NaN without one); ``predicted_*`` are
+        :func:`planner.staffing.kpis_at` at the scheduled level (NaN without a schedule).
+    """
+    req = requirements.reset_index(drop=True)
+    frame = pd.DataFrame({
+        "interval_start": req["interval_start"],
+        "group": req["group"],
+        "channel": req["channel"],
+        "kind": req["kind"],
+        "live_contacts": req["live_contacts"].astype(float),
+        "required": req["required_scheduled"].astype(int),
+        "target_service_level": req.get("target_service_level", np.nan),
+        "service_level_at_required": req["service_level"].astype(float),
+    })
+    nan = np.full(len(req), np.nan)
+    for name in ("scheduled", "on_break", "short", "over", "predicted_service_level",
+                 "predicted_asa_seconds", "predicted_abandon", "predicted_occupancy",
+                 "predicted_backlog"):
+        frame[name] = nan
+    frame["deadline_met"] = pd.Series([None] * len(req), dtype=object)
+    if schedule_result is not None and schedule_result.coverage is not None:
+        cov = schedule_result.coverage[["interval_start", "group", "working", "on_break", "short",
+                                        "over"]]
+        merged = req[["interval_start", "group"]].merge(cov, on=["interval_start", "group"],
+                                                        how="left")
+        working = merged["working"].fillna(0.0).to_numpy(dtype=float)
+        frame["scheduled"] = working
+        frame["on_break"] = merged["on_break"].fillna(0.0).to_numpy(dtype=float)
+        frame["short"] = merged["short"].fillna(0.0).to_numpy(dtype=float)
+        frame["over"] = merged["over"].fillna(0.0).to_numpy(dtype=float)
+        predicted = staffing.kpis_at(req, working).reset_index(drop=True)
+        frame["predicted_service_level"] = predicted["service_level"].to_numpy(dtype=float)
+        frame["predicted_asa_seconds"] = predicted["asa_seconds"].to_numpy(dtype=float)
+        frame["predicted_abandon"] = predicted["abandon"].to_numpy(dtype=float)
+        frame["predicted_occupancy"] = predicted["occupancy"].to_numpy(dtype=float)
+        frame["predicted_backlog"] = predicted["backlog"].to_numpy(dtype=float)
+        frame["deadline_met"] = predicted["deadline_met"].astype(object).to_numpy()
+    return frame[list(COVERAGE_COLUMNS)]
+
+
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    ok = values.notna() & (weights > 0)
+    total = float(weights[ok].sum())
+    if total <= 0:
+        return math.nan
+    return float((values[ok] * weights[ok]).sum() / total)
+
+
+def plan_kpis(scenario: Scenario, live: pd.DataFrame, requirements: pd.DataFrame,
+              coverage: pd.DataFrame, schedule_result: Any | None,
+              mix_result: Any | None) -> dict[str, float]:
+    """Headline numbers of a plan (units in the key names).
+
+    FTE = agent-hours / (40 h × days / 7) (:data:`FTE_HOURS_PER_WEEK`). Service level, ASA and
+    abandonment are averaged over voice/chat intervals weighted by live contacts.
+
+    Returns
+    -------
+    dict of str to float
+        ``contacts_offered, self_service_attempts, contained, live_contacts,
+        required_agent_hours, required_fte, peak_required_agents, automation_cost`` and, with a
+        schedule, ``agents_scheduled, scheduled_paid_hours, scheduled_fte, labour_cost,
+        total_cost, shortfall_agent_hours, overstaff_agent_hours, predicted_service_level,
+        predicted_service_level[<channel>], predicted_asa_seconds, predicted_abandon,
+        predicted_occupancy, email_deadline_met_share, wellbeing_rules_ok_share``; with a mix,
+        ``mix_total_cost_current, mix_total_cost_recommended, mix_fte_saved``.
+    """
+    settings = scenario.settings
+    hours_per_interval = settings.interval_minutes / 60.0
+    fte_hours = FTE_HOURS_PER_WEEK * settings.days / 7.0
+    cost_per_attempt = {(d.segment, d.channel): d.automation_cost_per_attempt
+                        for d in scenario.deflections}
+    pair_cost = [cost_per_attempt.get((s, c), 0.0) for s, c in zip(live["segment"], live["channel"],
+                                                                    strict=True)]
+    automation_cost = float((live["self_service_attempts"].to_numpy(dtype=float)
+                             * np.asarray(pair_cost, dtype=float)).sum())
+    required_hours = float(requirements["required_scheduled"].sum()) * hours_per_interval
+    kpis: dict[str, float] = {
+        "contacts_offered": float(live["offered"].sum()),
+        "self_service_attempts": float(live["self_service_attempts"].sum()),
+        "contained": float(live["contained"].sum()),
+        "live_contacts": float(live["live_contacts"].sum()),
+        "required_agent_hours": required_hours,
+        "required_fte": required_hours / fte_hours,
+        "peak_required_agents": float(requirements.groupby("interval_start")["required_scheduled"]
+                                      .sum().max()),
+        "automation_cost": automation_cost,
+    }
+    if schedule_result is not None:
+        shifts = schedule_result.shifts
+        paid_hours = float(shifts["paid_hours"].sum()) if len(shifts) else 0.0
+        labour_cost = float(shifts["cost"].sum()) if len(shifts) else 0.0
+        kpis.update({
+            "agents_scheduled": float(len(shifts)),
+            "scheduled_paid_hours": paid_hours,
+            "scheduled_fte": paid_hours / fte_hours,
+            "labour_cost": labour_cost,
+            "total_cost": labour_cost + automation_cost,
+            "shortfall_agent_hours": float(coverage["short"].sum()) * hours_per_interval,
+            "overstaff_agent_hours": float(coverage["over"].sum()) * hours_per_interval,
+        })
+        queues = coverage[coverage["kind"] != "email"]
+        kpis["predicted_service_level"] = _weighted(queues["predicted_service_level"],
+                                                    queues["live_contacts"])
+        for channel, rows in queues.groupby("channel", sort=False):
+            kpis[f"predicted_service_level[{channel}]"] = _weighted(rows["predicted_service_level"],
+                                                                    rows["live_contacts"])
+        kpis["predicted_asa_seconds"] = _weighted(queues["predicted_asa_seconds"],
+                                                  queues["live_contacts"])
+        kpis["predicted_abandon"] = _weighted(queues["predicted_abandon"], queues["live_contacts"])
+        kpis["predicted_occupancy"] = _weighted(coverage["predicted_occupancy"],
+                                                coverage["live_contacts"])
+        email = coverage[coverage["kind"] == "email"]
+        if len(email):
+            kpis["email_deadline_met_share"] = float(email["deadline_met"].astype(bool).mean())
+        wellbeing = schedule_result.wellbeing
+        if wellbeing is not None and len(wellbeing):
+            kpis["wellbeing_rules_ok_share"] = float(wellbeing["rule_ok"].astype(bool).mean())
+    if mix_result is not None:
+        summary = mix_result.summary
+        for key in ("total_cost_current", "total_cost_recommended", "fte_saved"):
+            if key in summary:
+                kpis[f"mix_{key}"] = float(summary[key])
+    return kpis
+
+
+def _status(schedule_result: Any | None, kpis: dict[str, float]) -> str:
+    if schedule_result is None:
+        return "requirements only"
+    status = str(getattr(schedule_result.solve.status, "value", schedule_result.solve.status))
+    gap = schedule_result.solve.gap
+    if status == "feasible" and gap is not None and math.isfinite(gap):
+        status = f"feasible (gap {gap:.1%})"
+    short = kpis.get("shortfall_agent_hours", 0.0)
+    if short > 1e-9:
+        status += f", {short:.1f} agent-hours short"
+    return status
