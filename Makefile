@@ -24,8 +24,9 @@ system-deps:
 	fi
 
 run: $(STAMP)
-	$(VENV)/bin/planner erlang --contacts 100 --interval-minutes 30 --aht-seconds 180 \
-		--service-level 0.8 --answer-seconds 20 --shrinkage 0.3
+	$(VENV)/bin/planner plan $(SAMPLE) -o $(PLAN_OUT)
+	@echo "Serving the UI with the sample scenario loaded at http://127.0.0.1:5000 (Ctrl+C stops)"
+	$(VENV)/bin/planner serve --host 127.0.0.1 --port 5000 --load-sample $(SAMPLE)
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check planner web models tests benchmarks

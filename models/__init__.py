@@ -1,1 +1,25 @@
-"""Persistence of scenarios, plans and jobs (created in the web issue)."""
+"""Persistence of scenarios, plans and jobs (SQLAlchemy 2.x).
+
+Imports :mod:`planner` only — never :mod:`web` (a test scans the imports).
+"""
+
+from models.codec import plan_to_document, scenario_from_document, scenario_to_document
+from models.database import SCHEMA_VERSION, Database, SchemaVersionError
+from models.overrides import apply_overrides
+from models.tables import JOB_STATES, Base, JobRecord, PlanRecord, ScenarioRecord, SchemaVersion
+
+__all__ = [
+    "JOB_STATES",
+    "SCHEMA_VERSION",
+    "Base",
+    "Database",
+    "JobRecord",
+    "PlanRecord",
+    "ScenarioRecord",
+    "SchemaVersion",
+    "SchemaVersionError",
+    "apply_overrides",
+    "plan_to_document",
+    "scenario_from_document",
+    "scenario_to_document",
+]
