@@ -39,7 +39,7 @@ Timing assumptions (documented, tested):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -93,6 +93,86 @@ def open_mask(channel: Channel, interval_starts: pd.DatetimeIndex | pd.Series) -
         return days[weekday] & (minute >= open_m) & (minute < close_m)
     close_m %= 1440
     return (days[weekday] & (minute >= open_m)) | (days[(weekday - 1) % 7] & (minute < close_m))
+
+
+def opening_hours_text(channel: Channel) -> str:
+    """Opening hours as planners write them, e.g. ``07:00–22:00 Mon–Fri``.
+
+    Parameters
+    ----------
+    channel : Channel
+        Its ``open_minute``, ``close_minute`` (minutes after midnight) and ``open_days``.
+
+    Returns
+    -------
+    str
+        ``HH:MM–HH:MM`` then the days: ``every day``, a run such as ``Mon–Fri`` or a list such as
+        ``Mon, Wed, Sat``. 24 hours reads ``00:00–24:00``; overnight hours read e.g.
+        ``22:00–06:00`` (the days are those it opens on, :func:`open_mask`).
+    """
+    open_m, close_m = channel.open_minute % 1440, channel.close_minute
+    if close_m % 1440 == open_m:
+        hours = "00:00–24:00"
+    else:
+        hours = f"{open_m // 60:02d}:{open_m % 60:02d}–{close_m // 60:02d}:{close_m % 60:02d}"
+    days = sorted(channel.open_days)
+    if len(days) == 7:
+        day_text = "every day"
+    elif len(days) >= 2 and days == list(range(days[0], days[-1] + 1)):
+        day_text = f"{WEEKDAY_NAMES[days[0]]}–{WEEKDAY_NAMES[days[-1]]}"
+    else:
+        day_text = ", ".join(WEEKDAY_NAMES[d] for d in days)
+    return f"{hours} {day_text}"
+
+
+def closed_hours_rows(forecast: pd.DataFrame, channels: Iterable[Channel]) -> pd.DataFrame:
+    """Forecast rows with voice/chat contacts in an interval when their channel is closed.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        At least ``interval_start`` (naive local Timestamps), ``channel`` and ``contacts``
+        (contacts per interval); any index.
+    channels : iterable of Channel
+        The scenario's channels; forecast rows of channels not listed here are ignored (they are
+        reported elsewhere as unknown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The offending rows, with the forecast's index (so a reader can map each back to its
+        cell), ordered as in ``forecast``, columns ``interval_start``, ``channel``, ``contacts``
+        and ``message`` — ``is closed on Mon 06:00; contacts must be 0 outside opening hours
+        07:00–22:00 Mon–Fri`` (to be prefixed by the channel name). Empty when all is well.
+
+    Notes
+    -----
+    Voice and chat are immediate queues: a contact offered while nobody can answer is not
+    demand the planner can staff for, so it is an input error (issue 3). Email contacts
+    arriving while closed are accepted and queue until the opening (:mod:`planner.staffing`).
+    "Closed" is :func:`open_mask`: the interval's start lies outside the opening hours.
+    :func:`live_demand` raises the same condition summed per interval; this function lets the
+    Excel reader name each cell.
+    """
+    columns = ["interval_start", "channel", "contacts", "message"]
+    immediate = {c.name: c for c in channels if c.kind != "email"}
+    if forecast.empty or not immediate:
+        return pd.DataFrame(columns=columns, index=forecast.index[:0])
+    contacts = pd.to_numeric(forecast["contacts"], errors="coerce").to_numpy(dtype=float)
+    names = forecast["channel"].astype(object).to_numpy()
+    starts = pd.DatetimeIndex(pd.to_datetime(forecast["interval_start"]))
+    bad = np.zeros(len(forecast), dtype=bool)
+    for name, channel in immediate.items():
+        rows = names == name
+        if rows.any():
+            bad[rows] = (contacts[rows] > 0) & ~open_mask(channel, starts[rows])
+    hours = {name: opening_hours_text(channel) for name, channel in immediate.items()}
+    messages = [f"is closed on {WEEKDAY_NAMES[start.weekday()]} {start:%H:%M}; contacts must be 0 "
+                f"outside opening hours {hours[name]}"
+                for start, name in zip(starts[bad], names[bad], strict=True)]
+    return pd.DataFrame({"interval_start": starts[bad], "channel": names[bad],
+                         "contacts": contacts[bad], "message": messages},
+                        index=forecast.index[bad], columns=columns)
 
 
 def interval_index(scenario: Scenario, interval_starts: pd.Series, field: str) -> np.ndarray:

@@ -49,6 +49,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.demand import closed_hours_rows
 from planner.types import (
     ALL_DAYS,
     CHANNEL_KINDS,
@@ -913,7 +914,7 @@ def _read_forecast(table: _Table, settings: Settings | None, channels: set[str],
         problems.add("contacts", "no channel/segment columns; allowed: columns named like voice/tech",
                      f"{sheet}!B{table.header_row}")
         return None
-    records: list[tuple[pd.Timestamp, str, str, float, float]] = []
+    records: list[_ForecastRecord] = []
     seen: dict[pd.Timestamp, int] = {}
     for row_number, values in table.rows:
         stamp = _interval_cell(values, time_col, row_number, sheet, settings, problems)
@@ -927,9 +928,10 @@ def _read_forecast(table: _Table, settings: Settings | None, channels: set[str],
         seen[stamp] = row_number
         for col, (channel, segment) in pairs.items():
             value = values[col] if col < len(values) else None
-            contacts = _contacts_cell(value, _cell(sheet, col, row_number), problems)
+            location = _cell(sheet, col, row_number)
+            contacts = _contacts_cell(value, location, problems)
             if contacts is not None:
-                records.append((stamp, channel, segment, contacts, math.nan))
+                records.append((stamp, channel, segment, contacts, math.nan, location))
     return _forecast_frame(records)
 
 
@@ -992,7 +994,7 @@ def _read_forecast_long(table: _Table, settings: Settings | None, channels: set[
     col_time, col_channel, col_segment, col_contacts = (index["interval_start"], index["channel"],
                                                         index["segment"], index["contacts"])
     col_aht = index["aht_seconds"]
-    records: list[tuple[pd.Timestamp, str, str, float, float]] = []
+    records: list[_ForecastRecord] = []
     seen: dict[tuple[pd.Timestamp, str, str], int] = {}
     for row_number, values in table.rows:
         ok = True
@@ -1041,13 +1043,21 @@ def _read_forecast_long(table: _Table, settings: Settings | None, channels: set[
                          _cell(sheet, col_time, row_number))  # type: ignore[arg-type]
             continue
         seen[key] = row_number
-        records.append((stamp, names[0], names[1], contacts, aht))
+        records.append((stamp, names[0], names[1], contacts, aht,
+                        _cell(sheet, col_contacts, row_number)))  # type: ignore[arg-type]
     return _forecast_frame(records)
 
 
-def _forecast_frame(records: list[tuple[pd.Timestamp, str, str, float, float]]) -> pd.DataFrame:
+_ForecastRecord = tuple[pd.Timestamp, str, str, float, float, str]
+"""One forecast value read: interval start, channel, segment, contacts, AHT, its contacts cell."""
+_SOURCE_CELL = "source_cell"
+"""Column of the frames the forecast readers return: the ``Sheet!Cell`` each value came from
+(dropped before the scenario is built)."""
+
+
+def _forecast_frame(records: list[_ForecastRecord]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["interval_start", "channel", "segment", "contacts",
-                                           "aht_seconds"])
+                                           "aht_seconds", _SOURCE_CELL])
     frame["interval_start"] = pd.to_datetime(frame["interval_start"])
     frame["contacts"] = frame["contacts"].astype(float)
     frame["aht_seconds"] = frame["aht_seconds"].astype(float)
@@ -1204,6 +1214,18 @@ def _check_references(tables: Mapping[str, _Table], objects: Mapping[str, list[t
         activities.setdefault((b.template, b.activity), row)
 
 
+def _check_closed_hours(forecast: pd.DataFrame, channels: Sequence[tuple[int, Channel]],
+                        problems: _Problems) -> None:
+    """Voice/chat contacts forecast while their channel is closed, each at its contacts cell.
+
+    The rule and the message are :func:`planner.demand.closed_hours_rows`; this maps rows to cells.
+    """
+    closed = closed_hours_rows(forecast, [channel for _, channel in channels])
+    cells = forecast.loc[closed.index, _SOURCE_CELL]
+    for channel, message, cell in zip(closed["channel"], closed["message"], cells, strict=True):
+        problems.add(str(channel), message, str(cell))
+
+
 _SHEET_OF_FIELD = {"channels": "Channels", "segments": "Segments", "forecast": "Forecast",
                    "staffing_groups": "StaffingGroups", "contacts": "Forecast"}
 
@@ -1308,6 +1330,9 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
     shrinkage = None
     if "Shrinkage" in tables and tables["Shrinkage"].rows:
         shrinkage = _read_shrinkage(tables["Shrinkage"], settings, channel_names, problems)
+    if forecast is not None:
+        _check_closed_hours(forecast, objects.get("Channels", []), problems)
+        forecast = forecast.drop(columns=[_SOURCE_CELL])
     if forecast is not None and not len(forecast) and not problems:
         table = tables["Forecast"]
         problems.add("contacts", "the forecast has no rows; at least one interval is required",

@@ -17,12 +17,15 @@ Immediate channels (voice, chat)
 Deferred channel (email)
     Work must be finished within ``response_hours`` of arrival; agents work only while the
     channel is open; the backlog carries across intervals and is worked first-in first-out.
-    See :func:`deferred_staffing` for the rule, the proof that it is minimal, and the timing
-    conventions (contacts arriving while closed queue, and their clock starts, at the opening).
-    The rule is lazy by design — it works each contact as late as its deadline allows, which is
-    what makes it minimal — and work whose deadline falls after the horizon is not forced into it
-    (it shows as ``backlog`` at the end). The deadline is in calendar time: a contact arriving
-    shortly before closing is due before closing when its response time ends overnight.
+    By default the staffing is *levelled*: the least peak of whole agents that clears every
+    contact in time, spread at the critical intensity of the work still to do (Yao, Demers &
+    Shenker 1995) rather than piled up just before deadlines; the *lazy* rule (clear only what
+    falls due now: fewest agent-intervals, but spikes) stays available as
+    ``email_policy="lazy"``. See :func:`deferred_staffing` for both rules, their proofs and the
+    timing conventions (contacts arriving while closed queue, and their clock starts, at the
+    opening). Work whose deadline falls after the horizon is not forced into it (it shows as
+    ``backlog`` at the end). The deadline is in calendar time: a contact arriving shortly before
+    closing is due before closing when its response time ends overnight.
 
 Shrinkage (absence, training, meetings — *not* the breaks the scheduler places) converts net to
 scheduled agents: scheduled = net / (1 − shrinkage) (e.g. Cleveland, *Call Center Management on
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -60,6 +64,10 @@ this interval must be handled; NaT when that is after the horizon) and ``interva
 KPI_COLUMNS: tuple[str, ...] = ("net_agents", "service_level", "asa_seconds", "abandon",
                                 "occupancy", "backlog", "oldest_age_minutes", "deadline_met")
 """Columns of :func:`kpis_at`."""
+
+EmailPolicy = Literal["level", "lazy"]
+EMAIL_POLICIES: tuple[str, ...] = ("level", "lazy")
+"""Staffing rules for deferred work (:func:`deferred_staffing`); ``"level"`` is the default."""
 
 _LIVE_NEEDED = ("interval_start", "channel", "segment", "live_contacts", "live_workload_erlangs")
 
@@ -116,8 +124,10 @@ def deferred_staffing(
     response_hours: float,
     interval_minutes: int,
     max_occupancy: float = 1.0,
+    *,
+    policy: EmailPolicy = "level",
 ) -> dict[str, np.ndarray]:
-    """Least net agents per interval that handle every deferred contact by its deadline.
+    """Net agents per interval that handle every deferred contact by its deadline.
 
     Parameters
     ----------
@@ -133,43 +143,78 @@ def deferred_staffing(
         Interval length, minutes.
     max_occupancy : float
         Share of an agent's interval spent on work, (0, 1]: one agent clears
-        ``interval_minutes × 60 × max_occupancy`` seconds of work per interval.
+        ``cap = interval_minutes × 60 × max_occupancy`` seconds of work per interval — the same
+        well-being cap as voice and chat (agents ≥ work / max_occupancy), so the reported
+        occupancy (work done ÷ agent time) never exceeds it. :func:`kpis_at` uses the same
+        ``cap``.
+    policy : {"level", "lazy"}
+        ``"level"`` (default): the least *peak* staffing, levelled (see Notes). ``"lazy"``:
+        each interval staffs just enough to clear the work falling due by its end — the fewest
+        agent-intervals, but it piles work up right before deadlines (one-interval spikes).
 
     Returns
     -------
     dict of str to numpy.ndarray
-        ``net_agents`` (int64), ``net_agents_fractional`` (work that must be done this interval
-        beyond what earlier agents did, ÷ one agent's capacity; ``net_agents`` is its ceiling),
-        ``processed_seconds``, ``backlog`` (contacts waiting at the interval's end),
-        ``oldest_age_minutes`` (age at the interval's end of the oldest waiting contact, counted
-        from the start of its arrival interval; 0 with no backlog), ``due`` (from
-        :func:`due_intervals`).
+        ``net_agents`` (int64), ``net_agents_fractional`` (the rate the policy asks for, in
+        agents, before rounding up; ``net_agents`` is its ceiling), ``processed_seconds``,
+        ``backlog`` (contacts waiting at the interval's end), ``oldest_age_minutes`` (age at
+        the interval's end of the oldest waiting contact, counted from the start of its arrival
+        interval; 0 with no backlog), ``due`` (from :func:`due_intervals`), and ``peak`` (0-d
+        int64: for ``"level"`` the least peak of any feasible whole-agent staffing).
+
+    Raises
+    ------
+    ValueError
+        ``max_occupancy`` outside (0, 1], a bad ``response_hours`` or an unknown ``policy``.
 
     Notes
     -----
-    Let *A(t)* be the work arrived by the end of *t*, *D(t)* the work due by the end of *t*
-    (from :func:`due_intervals`) and *C(t)* the work done. The rule, worked first-in first-out
-    (earliest deadline first, since deadlines follow arrival order), is::
+    Let *A(t)* be the work arrived by the end of interval *t*, *D(t)* the work due by the end of
+    *t* (:func:`due_intervals`), *C(t)* the work done, *n(t)* the agents and *O(a, b)* the
+    number of open intervals in [a, b]. Work is done first-in first-out, which is
+    earliest-deadline-first since deadlines follow arrival order, and an agent can only work on
+    what has arrived::
 
-        n(t) = ceil((D(t) − C(t−1)) / cap)⁺      in open intervals, 0 when closed
-        C(t) = min(A(t), C(t−1) + n(t) · cap)
+        C(t) = min(A(t), C(t−1) + n(t) · cap)   ⇔   C(t) = K(t) + min(0, min_{s≤t} A(s) − K(s))
 
-    *Minimality.* (i) Every interval with n(t) > 0 is tight: with n(t) − 1 agents
-    C(t) < D(t), so one agent fewer there misses a deadline. (ii) Stronger, no feasible integer
-    staffing *m* uses fewer agent-intervals up to any *t*: let *s* be the last interval before
-    *t* with C(s) = A(s) (nothing left; *s* = 0 if none). After *s* the rule never idles, so
-    C(t−1) = A(s) + cap·(N(t−1) − N(s)), where N is the running sum of n. Any feasible *m*
-    has D(t) ≤ C_m(t) ≤ A(s) + cap·(N_m(t) − N_m(s)); and n(t) > 0 means
-    C(t−1) + cap·(n(t) − 1) < D(t). Together N_m(t) − N_m(s) > N(t) − 1 − N(s), so, being
-    integers, N_m(t) − N_m(s) ≥ N(t) − N(s); with N_m(s) ≥ N(s) by induction, N_m(t) ≥ N(t).
-    Hence the rule minimises total agent-intervals, and every prefix of it. The loop is
-    sequential by nature (C(t) depends on C(t−1) through a ceiling and a minimum); it is O(T)
-    on Python floats, a few tens of milliseconds for a year of 15-minute intervals.
+    with *K* the running sum of ``n · cap`` (the unrolled recursion — it makes any given staffing
+    a vectorised check). Every deadline holds iff C(t) ≥ D(t) for all *t*.
 
-    This is the earliest-deadline-first argument for scheduling with deadlines (Jackson 1955;
-    Liu & Layland 1973) applied to integer servers; the fluid deferred-work view follows
-    Koole, *Call Center Optimization* (2013), on e-mail and other deferred work.
+    **Level** (default). The least whole-agent peak *P* is the smallest constant staffing of the
+    open intervals that meets every deadline (more agents never delay FIFO work, so a profile of
+    peak *P* is feasible only if the constant *P* is); it is found by bisection on that check.
+    Then, interval by interval, the rate is the *critical intensity* of the work still to do —
+    Yao, Demers & Shenker (1995), "A scheduling model for reduced CPU energy", FOCS, whose
+    speed profile minimises the peak (and every convex cost) of work with release times and
+    deadlines, here applied to FIFO/EDF deferred work::
+
+        ρ(t) = max_{t ≤ d ≤ e(t)} (D(d) − C(t−1)) / (cap · O(t, d))
+        n(t) = min(P, ⌈ min(max(ρ(t), (L(t) − C(t−1)) / cap), (A(t) − C(t−1)) / cap) ⌉)
+
+    in open intervals (0 when closed). The look-ahead ends at *e(t)* = ``due[t]``, the last
+    deadline of anything arrived so far — the response time plus any closed gap — and is
+    vectorised. Two guards make the rounded, short-sighted rule exact: *L(t)* =
+    max_{d ≥ t} D(d) − P · cap · O(t+1, d) is the least work that must be done by the end of *t*
+    for *P* agents afterwards to still meet every deadline (a reverse running maximum), and
+    the rate is capped by the work on hand, so no agent is staffed to wait for work.
+
+    *Why it is right.* By induction C(t) ≥ L(t) ≥ D(t): if C(t−1) ≥ L(t−1) then
+    L(t) − C(t−1) ≤ P · cap, and D(d) − C(t−1) ≤ D(d) − L(t−1) ≤ P · cap · O(t, d), so every
+    term of the rule is ≤ *P*; *n(t)* covers L(t) − C(t−1), or all work on hand, and
+    A(t) ≥ L(t) because *P* is feasible. So every contact meets its deadline, the peak is *P*
+    — the least possible — and an interval's agents never exceed what its backlog can use.
+    Totals: the work done is the same as lazy's; agent-intervals may be more, because a low
+    rate rounds up to one agent per open interval (a realistic trickle) where lazy batches it.
+
+    **Lazy.** n(t) = ⌈(D(t) − C(t−1)) / cap⌉⁺: every staffed interval is tight and the total of
+    agent-intervals (and every prefix of it) is the least of any feasible staffing (the
+    earliest-deadline-first argument, Jackson 1955; Liu & Layland 1973), but peaks can be many
+    times the level one. The fluid deferred-work view follows Koole, *Call Center Optimization*
+    (2013), on e-mail and other deferred work. Both loops are sequential (C(t) depends on
+    C(t−1) through a ceiling) and O(T · look-ahead) on small numpy slices.
     """
+    if policy not in EMAIL_POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(EMAIL_POLICIES)}, got {policy!r}")
     workload_seconds = np.asarray(workload_seconds, dtype=float)
     contacts = np.asarray(contacts, dtype=float)
     is_open = np.asarray(is_open, dtype=bool)
@@ -181,14 +226,101 @@ def deferred_staffing(
     arrived = np.cumsum(workload_seconds)
     due_work = np.cumsum(np.bincount(due, weights=workload_seconds, minlength=n_t + 1)[:n_t])
     tolerance = 1e-9 * max(1.0, float(arrived[-1]) if n_t else 1.0)
+    if policy == "lazy":
+        agents, fractional, done_arr = _lazy(arrived, due_work, is_open, cap, tolerance)
+        peak = int(agents.max()) if n_t else 0
+    else:
+        peak = least_peak(arrived, due_work, is_open, cap, tolerance)
+        agents, fractional, done_arr = _level(arrived, due_work, due, is_open, cap, peak, tolerance)
+    processed = np.diff(done_arr, prepend=0.0)
+    backlog, oldest = _backlog(arrived, np.cumsum(contacts), done_arr, interval_minutes, tolerance)
+    return {
+        "net_agents": agents,
+        "net_agents_fractional": fractional,
+        "processed_seconds": processed,
+        "backlog": backlog,
+        "oldest_age_minutes": oldest,
+        "due": due,
+        "peak": np.asarray(peak, dtype=np.int64),
+    }
 
+
+def done_curve(arrived: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Cumulative work done first-in first-out at a given capacity per interval.
+
+    Parameters
+    ----------
+    arrived : numpy.ndarray, shape (T,)
+        Cumulative work arrived by the end of each interval, agent-seconds.
+    capacity : numpy.ndarray, shape (T,)
+        Work the agents can do in each interval, agent-seconds (0 when closed).
+
+    Returns
+    -------
+    numpy.ndarray, shape (T,)
+        Cumulative work done by the end of each interval, agent-seconds.
+
+    Notes
+    -----
+    The recursion C(t) = min(A(t), C(t−1) + k(t)), C(−1) = 0, unrolled:
+    C(t) = K(t) + min(0, min_{s ≤ t} A(s) − K(s)) with K the running sum of *k* — the
+    min-plus form of a work-conserving queue (Lindley's recursion for the cumulative output).
+    """
+    cumulative = np.cumsum(np.asarray(capacity, dtype=float))
+    return cumulative + np.minimum(np.minimum.accumulate(np.asarray(arrived, dtype=float)
+                                                         - cumulative), 0.0)
+
+
+def least_peak(arrived: np.ndarray, due_work: np.ndarray, is_open: np.ndarray, cap: float,
+               tolerance: float = 1e-9) -> int:
+    """Least whole number of agents which, staffed in every open interval, meets every deadline.
+
+    Parameters
+    ----------
+    arrived, due_work : numpy.ndarray, shape (T,)
+        Cumulative work arrived / due by the end of each interval, agent-seconds.
+    is_open : numpy.ndarray of bool, shape (T,)
+        Intervals in which agents may work.
+    cap : float
+        Work one agent clears per open interval, agent-seconds.
+    tolerance : float
+        Slack on the deadline check, agent-seconds.
+
+    Returns
+    -------
+    int
+        The least peak of any feasible whole-agent staffing (monotone: more agents never delay
+        first-in first-out work, so a profile of peak *P* is feasible only if the constant *P*
+        is). Bisection on :func:`done_curve` ≥ ``due_work``.
+    """
+    if arrived.size == 0 or float(due_work[-1]) <= tolerance:
+        return 0
+    opened = np.asarray(is_open, dtype=float)
+
+    def feasible(agents: int) -> bool:
+        return bool((done_curve(arrived, agents * cap * opened) >= due_work - tolerance).all())
+
+    low, high = 0, max(1, math.ceil(float(arrived[-1]) / cap))  # high clears all on hand
+    while high - low > 1:
+        middle = (low + high) // 2
+        if feasible(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _lazy(arrived: np.ndarray, due_work: np.ndarray, is_open: np.ndarray, cap: float,
+          tolerance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lazy rule: clear exactly what falls due by each interval's end."""
+    n_t = arrived.size
     agents = [0] * n_t
     fractional = [0.0] * n_t
     done = [0.0] * n_t
     previous = 0.0
     arrived_list = arrived.tolist()
     due_list = due_work.tolist()
-    open_list = is_open.tolist()
+    open_list = np.asarray(is_open, dtype=bool).tolist()
     for t in range(n_t):
         if open_list[t]:
             need = due_list[t] - previous
@@ -197,17 +329,41 @@ def deferred_staffing(
                 agents[t] = math.ceil(need / cap - 1e-9)
                 previous = min(arrived_list[t], previous + agents[t] * cap)
         done[t] = previous
-    done_arr = np.asarray(done)
-    processed = np.diff(done_arr, prepend=0.0)
-    backlog, oldest = _backlog(arrived, np.cumsum(contacts), done_arr, interval_minutes, tolerance)
-    return {
-        "net_agents": np.asarray(agents, dtype=np.int64),
-        "net_agents_fractional": np.asarray(fractional),
-        "processed_seconds": processed,
-        "backlog": backlog,
-        "oldest_age_minutes": oldest,
-        "due": due,
-    }
+    return np.asarray(agents, dtype=np.int64), np.asarray(fractional), np.asarray(done)
+
+
+def _level(arrived: np.ndarray, due_work: np.ndarray, due: np.ndarray, is_open: np.ndarray,
+           cap: float, peak: int, tolerance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The levelled rule of :func:`deferred_staffing` at least peak ``peak``."""
+    n_t = arrived.size
+    opened = np.asarray(is_open, dtype=bool)
+    open_count = np.cumsum(opened)  # O(0, t)
+    # L(t) = P·cap·O(0, t) + max_{d ≥ t} (D(d) − P·cap·O(0, d))
+    slope = peak * cap * open_count
+    must = slope + np.maximum.accumulate((due_work - slope)[::-1])[::-1]
+    window_end = np.minimum(due, n_t - 1)
+    agents = [0] * n_t
+    fractional = [0.0] * n_t
+    done = [0.0] * n_t
+    previous = 0.0
+    arrived_list = arrived.tolist()
+    must_list = must.tolist()
+    open_list = opened.tolist()
+    end_list = window_end.tolist()
+    open_before = np.concatenate(([0], open_count[:-1])).tolist()  # O(0, t−1)
+    for t in range(n_t):
+        on_hand = arrived_list[t] - previous
+        if open_list[t] and on_hand > tolerance:
+            end = end_list[t] + 1
+            ahead = (due_work[t:end] - previous) / (open_count[t:end] - open_before[t])
+            need = max(float(ahead.max()), must_list[t] - previous)
+            rate = min(need, on_hand) / cap
+            if rate * cap > tolerance:
+                fractional[t] = min(rate, float(peak))
+                agents[t] = min(math.ceil(rate - 1e-9), peak)
+                previous = min(arrived_list[t], previous + agents[t] * cap)
+        done[t] = previous
+    return np.asarray(agents, dtype=np.int64), np.asarray(fractional), np.asarray(done)
 
 
 def _backlog(arrived: np.ndarray, arrived_contacts: np.ndarray, done: np.ndarray,
@@ -232,15 +388,8 @@ def _deferred_at(workload_seconds: np.ndarray, due: np.ndarray, is_open: np.ndar
     n_t = arrived.size
     due_work = np.cumsum(np.bincount(due, weights=workload_seconds, minlength=n_t + 1)[:n_t])
     tolerance = 1e-9 * max(1.0, float(arrived[-1]) if n_t else 1.0)
-    capacity = (np.where(is_open, np.maximum(net_agents, 0.0), 0.0) * cap).tolist()
-    arrived_list = arrived.tolist()
-    done = [0.0] * n_t
-    previous = 0.0
-    for t in range(n_t):
-        previous = min(arrived_list[t], previous + capacity[t])
-        done[t] = previous
-    done_arr = np.asarray(done)
-    return done_arr, done_arr >= due_work - tolerance
+    done = done_curve(arrived, np.where(is_open, np.maximum(net_agents, 0.0), 0.0) * cap)
+    return done, done >= due_work - tolerance
 
 
 # ----------------------------------------------------------------------------------------------
@@ -480,7 +629,8 @@ def _group_arrays(scenario: Scenario, live: pd.DataFrame) -> tuple[np.ndarray, n
 # ----------------------------------------------------------------------------------------------
 # public
 # ----------------------------------------------------------------------------------------------
-def requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
+def requirements(scenario: Scenario, live: pd.DataFrame, *,
+                 email_policy: EmailPolicy = "level") -> pd.DataFrame:
     """Net and scheduled agents required per (interval, staffing group), with predicted KPIs.
 
     Parameters
@@ -490,6 +640,9 @@ def requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
     live : pandas.DataFrame
         Output of :func:`planner.demand.live_demand` (``live_contacts`` per interval,
         ``live_workload_erlangs`` in Erlangs, ``live_aht_seconds`` in seconds).
+    email_policy : {"level", "lazy"}
+        Rule for deferred (email) groups, see :func:`deferred_staffing`: the least peak,
+        levelled (default), or the fewest agent-intervals with spikes before deadlines.
 
     Returns
     -------
@@ -508,7 +661,8 @@ def requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
     InputError
         Bad ``shrinkage_by_interval`` or live rows off the interval grid.
     ValueError
-        A live frame lacking columns or containing pairs no group serves.
+        A live frame lacking columns or containing pairs no group serves, or an unknown
+        ``email_policy``.
     planner.queueing.UnreachableTargetError
         When a voice/chat target cannot be met (names the cell).
 
@@ -518,6 +672,9 @@ def requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
     agents ≥ load / max_occupancy; deferred work by :func:`deferred_staffing`; shrinkage
     scheduled = net / (1 − shrinkage).
     """
+    if email_policy not in EMAIL_POLICIES:
+        raise ValueError(f"email_policy must be one of {', '.join(EMAIL_POLICIES)}, "
+                         f"got {email_policy!r}")
     settings = scenario.settings
     n_t = settings.interval_count
     groups = scenario.staffing_groups
@@ -545,7 +702,8 @@ def requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
             result = deferred_staffing(workload[:, k] * interval_seconds, contacts[:, k],
                                        open_by_channel[channel.name],
                                        float(channel.response_hours or 0.0),
-                                       settings.interval_minutes, channel.max_occupancy)
+                                       settings.interval_minutes, channel.max_occupancy,
+                                       policy=email_policy)
             net[:, k] = result["net_agents"]
             fractional[:, k] = result["net_agents_fractional"]
             backlog[:, k] = result["backlog"]

@@ -43,7 +43,7 @@ CHANNELS: tuple[Channel, ...] = (
             max_occupancy=0.85, concurrency=2, shrinkage=0.2,
             open_minute=8 * 60, close_minute=22 * 60),
     Channel("email", "email", aht_seconds=420.0, service_level=None, answer_seconds=None,
-            response_hours=4.0, max_occupancy=0.9, shrinkage=0.2,
+            response_hours=8.0, max_occupancy=0.9, shrinkage=0.2,
             open_minute=7 * 60, close_minute=23 * 60),
 )
 
@@ -80,9 +80,10 @@ DAILY_CONTACTS = 4400.0
 """Contacts offered on a mid-week day over every channel and segment (before deflection)."""
 WEEKEND_HOURS = (9 * 60, 18 * 60)
 """Voice and chat take contacts only 09:00–18:00 on Saturday and Sunday."""
-EMAIL_INTAKE = ((7 * 60, 19 * 60), (9 * 60, 17 * 60))
-"""E-mail is taken in (counted) 07:00–19:00 on weekdays and 09:00–17:00 at weekends, so every
-4-hour deadline falls inside the e-mail team's 07:00–23:00 hours (see README.md)."""
+EMAIL_INTAKE = ((0, 1440), (0, 1440))
+"""E-mail is taken in around the clock, every day (weekdays, weekends); the e-mail team works
+07:00–23:00 and answers within 8 hours — what arrives overnight queues until 07:00 and is due by
+15:00, and the levelled deferred staffing spreads it over the morning (see README.md)."""
 
 GROUP_COST_PER_HOUR = {"voice": 24.0, "chat": 22.0, "email": 20.0}
 PART_TIME_PREMIUM = 2.0

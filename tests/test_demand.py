@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.demand import LIVE_COLUMNS, live_demand, open_mask
+from planner.demand import LIVE_COLUMNS, closed_hours_rows, live_demand, open_mask, opening_hours_text
 from planner.types import Channel, Deflection, InputError, Scenario, Segment, Settings
 from tests.conftest import SMALL_START
 
@@ -151,6 +151,42 @@ def test_email_outside_opening_hours_is_accepted(small_scenario):
     night_email = live[(live["channel"] == "email")
                        & (live["interval_start"] == pd.Timestamp("2026-01-05 02:00"))]
     assert night_email["live_contacts"].sum() > 0
+
+
+def test_closed_hours_rows_names_each_offending_row_with_its_opening_hours(small_scenario):
+    weekdays_voice = Channel("voice", "voice", aht_seconds=300.0, open_minute=7 * 60,
+                             close_minute=22 * 60, open_days=frozenset(range(5)))
+    channels = (weekdays_voice, *small_scenario.channels[1:])
+    forecast = pd.DataFrame({
+        "interval_start": pd.to_datetime(["2026-01-05 06:00", "2026-01-05 07:00", "2026-01-10 10:00",
+                                          "2026-01-05 02:00", "2026-01-05 23:00", "2026-01-05 06:15"]),
+        "channel": ["voice", "voice", "voice", "email", "chat", "voice"],
+        "segment": "tech",
+        "contacts": [3.0, 5.0, 1.0, 9.0, 2.0, 0.0],
+        "aht_seconds": np.nan,
+    }, index=[10, 11, 12, 13, 14, 15])
+    closed = closed_hours_rows(forecast, channels)
+    # 06:00 Monday (before opening), Saturday (not an open day), chat at 23:00; not the open
+    # 07:00 row, not email at night (it queues), not a zero at 06:15.
+    assert closed.index.tolist() == [10, 12, 14]
+    assert closed["channel"].tolist() == ["voice", "voice", "chat"]
+    assert closed["message"].tolist() == [
+        "is closed on Mon 06:00; contacts must be 0 outside opening hours 07:00–22:00 Mon–Fri",
+        "is closed on Sat 10:00; contacts must be 0 outside opening hours 07:00–22:00 Mon–Fri",
+        "is closed on Mon 23:00; contacts must be 0 outside opening hours 08:00–20:00 every day",
+    ]
+    assert closed_hours_rows(small_scenario.forecast, small_scenario.channels).empty
+
+
+@pytest.mark.parametrize(("open_minute", "close_minute", "days", "text"), [
+    (0, 1440, frozenset(range(7)), "00:00–24:00 every day"),
+    (22 * 60, 6 * 60, frozenset({0, 2, 5}), "22:00–06:00 Mon, Wed, Sat"),
+    (8 * 60, 18 * 60, frozenset({5, 6}), "08:00–18:00 Sat–Sun"),
+])
+def test_opening_hours_text(open_minute, close_minute, days, text):
+    channel = Channel("c", "voice", aht_seconds=60.0, open_minute=open_minute,
+                      close_minute=close_minute, open_days=days)
+    assert opening_hours_text(channel) == text
 
 
 def test_escalation_into_a_closed_channel_is_an_input_error(small_scenario):

@@ -167,6 +167,55 @@ def test_wide_and_long_forecast_layouts_give_the_same_scenario(good: bytes) -> N
     assert back.equals(scenario)
 
 
+def test_contacts_while_closed_are_located_at_their_cell_long_layout(good: bytes) -> None:
+    def change(book: openpyxl.Workbook) -> None:
+        ws = book["Forecast"]
+        for row in ws.iter_rows(min_row=2):
+            stamp, channel, segment = row[0].value, row[1].value, row[2].value
+            if (stamp, channel, segment) == (datetime(2026, 1, 5, 6, 0), "voice", "healthcare"):
+                row[3].value = 4
+                found.append(row[3].coordinate)
+            if (stamp, channel, segment) == (datetime(2026, 1, 5, 21, 30), "chat", "tech"):
+                row[3].value = 2
+                found.append(row[3].coordinate)
+
+    found: list[str] = []
+    problems = _problems(_edit(good, change))
+    assert len(found) == 2
+    assert problems == [
+        f"Forecast!{found[0]}: voice is closed on Mon 06:00; contacts must be 0 outside opening "
+        "hours 08:00–20:00 every day",
+        f"Forecast!{found[1]}: chat is closed on Mon 21:30; contacts must be 0 outside opening "
+        "hours 08:00–20:00 every day",
+    ]
+
+
+def test_contacts_while_closed_are_located_at_their_cell_wide_layout(good: bytes) -> None:
+    scenario = build_small_scenario()
+    wide = scenario.forecast.pivot_table(index="interval_start", columns=["channel", "segment"],
+                                         values="contacts", aggfunc="sum")
+    wide.loc[pd.Timestamp("2026-01-05 06:00"), ("voice", "retail")] = 5.0
+    wide.loc[pd.Timestamp("2026-01-05 20:00"), ("chat", "healthcare")] = 1.0
+    headers = [f"{c}/{s}" for c, s in wide.columns]
+
+    def to_wide(book: openpyxl.Workbook) -> None:
+        del book["Forecast"]
+        ws = book.create_sheet("Forecast", 3)
+        ws.append(["Interval Start", *headers])
+        for stamp, values in wide.iterrows():
+            ws.append([stamp.to_pydatetime(), *[float(v) for v in values]])
+
+    voice_col = get_column_letter(2 + headers.index("voice/retail"))
+    chat_col = get_column_letter(2 + headers.index("chat/healthcare"))
+    # header in row 1, 00:00 in row 2: 06:00 is row 26 and 20:00 row 82 at 15-minute intervals
+    assert _problems(_edit(good, to_wide)) == [
+        f"Forecast!{voice_col}26: voice is closed on Mon 06:00; contacts must be 0 outside opening "
+        "hours 08:00–20:00 every day",
+        f"Forecast!{chat_col}82: chat is closed on Mon 20:00; contacts must be 0 outside opening "
+        "hours 08:00–20:00 every day",
+    ]
+
+
 @pytest.mark.parametrize(("text", "days"), [
     ("all", set(range(7))), ("Mon-Fri", {0, 1, 2, 3, 4}), ("mon,wed,sat", {0, 2, 5}),
     ("Sat-Mon", {5, 6, 0}), ("weekends", {5, 6}), ("Tuesday", {1}),

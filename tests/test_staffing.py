@@ -87,42 +87,162 @@ def _email_case(seed: int, n_t: int = 96, interval_minutes: int = 15
     return work, contacts, open_mask(email, starts)
 
 
+def _least_constant_staffing(work: np.ndarray, is_open: np.ndarray, cap: float,
+                             response_hours: float, interval_minutes: int) -> int:
+    """The fewest agents which, in every open interval, meet every deadline (independent check)."""
+    for agents in itertools.count():
+        profile = np.where(is_open, agents, 0)
+        if not _missed_deadlines(work, profile, is_open, cap, response_hours, interval_minutes):
+            return agents
+    raise AssertionError("unreachable")
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("response_hours", [0.1, 1.0, 2.0, 4.5])
-def test_deferred_work_meets_every_deadline_and_one_agent_fewer_breaks_it(seed, response_hours):
+def test_levelled_deferred_work_meets_every_deadline_at_the_least_peak(seed, response_hours):
     work, contacts, is_open = _email_case(seed, n_t=96 * 2)
     cap = 900.0 * 0.9
     result = deferred_staffing(work, contacts, is_open, response_hours, 15, max_occupancy=0.9)
     agents = result["net_agents"]
     assert agents.sum() > 0
     assert (agents[~is_open] == 0).all()
+    # contact by contact (cohorts, FIFO): nothing is late at the computed staffing
     assert _missed_deadlines(work, agents, is_open, cap, response_hours, 15) == []
-    # Every staffed interval is tight: one agent fewer there misses some deadline.
+    # one agent fewer in some interval breaks a deadline
+    breaking = []
     for t in np.flatnonzero(agents):
         fewer = agents.copy()
         fewer[t] -= 1
-        assert _missed_deadlines(work, fewer, is_open, cap, response_hours, 15), t
+        if _missed_deadlines(work, fewer, is_open, cap, response_hours, 15):
+            breaking.append(t)
+    assert breaking
+    # the peak is the least possible: a flat staffing one below it misses a deadline
+    least = _least_constant_staffing(work, is_open, cap, response_hours, 15)
+    assert agents.max() == int(result["peak"]) == least
+    # no agent is staffed to wait for work: n agents process more than n − 1 could
+    staffed = agents > 0
+    assert (result["processed_seconds"][staffed] > (agents[staffed] - 1) * cap).all()
     np.testing.assert_array_equal(np.ceil(result["net_agents_fractional"] - 1e-9), agents)
 
 
-def test_deferred_rule_uses_the_fewest_agent_intervals_of_any_feasible_staffing():
-    """Brute force over every staffing of a short horizon: the rule's total is the minimum and
-    its running total is never above a feasible staffing's (the minimality argument)."""
+@pytest.mark.parametrize("seed", range(8))
+def test_levelled_peak_is_never_above_the_lazy_peak(seed):
+    work, contacts, is_open = _email_case(seed, n_t=96 * 3)
+    response_hours = [0.5, 2.0, 4.0, 8.0][seed % 4]
+    level = deferred_staffing(work, contacts, is_open, response_hours, 15, max_occupancy=0.85)
+    lazy = deferred_staffing(work, contacts, is_open, response_hours, 15, max_occupancy=0.85,
+                             policy="lazy")
+    assert level["net_agents"].max() <= lazy["net_agents"].max()
+    assert _missed_deadlines(work, lazy["net_agents"], is_open, 900.0 * 0.85, response_hours, 15) == []
+
+
+def test_arrivals_at_closing_time_give_a_level_profile_not_a_spike():
+    """Email taken 24 h, answered 07:00–22:00 within 8 h: what arrives overnight is due at
+    15:00, and the lazy rule clears it all in the last interval before then (a spike of hundreds
+    of agents); the levelled rule spreads it over the morning."""
+    starts = pd.date_range("2026-01-05", periods=96 * 3, freq="15min")
+    email = Channel("email", "email", aht_seconds=600, service_level=None, answer_seconds=None,
+                    response_hours=8.0, open_minute=7 * 60, close_minute=22 * 60)
+    is_open = open_mask(email, starts)
+    contacts = np.where(starts.hour.to_numpy() >= 22, 40.0, 4.0)  # a burst after closing time
+    work = contacts * 600.0
+    cap = 900.0 * 0.85
+    lazy = deferred_staffing(work, contacts, is_open, 8.0, 15, 0.85, policy="lazy")["net_agents"]
+    level = deferred_staffing(work, contacts, is_open, 8.0, 15, 0.85)["net_agents"]
+    assert _missed_deadlines(work, level, is_open, cap, 8.0, 15) == []
+    assert level.max() == _least_constant_staffing(work, is_open, cap, 8.0, 15)
+    # Tuesday's overnight backlog (22:00–24:00 at 40 per interval, 00:00–07:00 at 4) is due by
+    # 15:00: 32 open intervals. Lazy clears it in the last one; level needs it spread over 32
+    # plus at most Tuesday's own arrivals (4 per interval) on top.
+    overnight = (8 * 40 + 28 * 4) * 600.0
+    assert lazy.max() >= overnight / cap
+    assert math.ceil(overnight / (32 * cap)) <= level.max()
+    assert level.max() <= math.ceil((overnight + 32 * 4 * 600.0) / (32 * cap))
+    assert lazy.max() >= 20 * level.max()
+    tuesday_morning = level[96 + 28:96 + 60]  # 07:00–15:00: spread, not saved up for 14:45
+    assert tuesday_morning.min() >= tuesday_morning.max() - 1
+
+
+def test_levelled_peak_is_the_least_of_every_feasible_staffing_brute_force():
+    """Enumerate every whole-agent staffing of a short horizon: no feasible one has a lower peak
+    than the levelled rule, and the lazy rule still uses the fewest agent-intervals."""
     is_open = np.array([False, True, True, False, True, True, True])
     cap = 100.0
     for seed in range(6):
         rng = np.random.default_rng(seed)
         work = np.round(rng.uniform(0, 130, is_open.size), 1)
-        rule = deferred_staffing(work, work / 50.0, is_open, 0.5, 15, max_occupancy=cap / 900.0)
+        level = deferred_staffing(work, work / 50.0, is_open, 0.5, 15, max_occupancy=cap / 900.0)
+        lazy = deferred_staffing(work, work / 50.0, is_open, 0.5, 15, max_occupancy=cap / 900.0,
+                                 policy="lazy")
         open_slots = np.flatnonzero(is_open)
-        feasible_totals = []
-        for combo in itertools.product(range(4), repeat=open_slots.size):
+        feasible_peaks, feasible_totals = [], []
+        for combo in itertools.product(range(5), repeat=open_slots.size):
             agents = np.zeros(is_open.size, dtype=int)
             agents[open_slots] = combo
             if not _missed_deadlines(work, agents, is_open, cap, 0.5, 15):
+                feasible_peaks.append(agents.max())
                 feasible_totals.append(agents.sum())
-                assert (np.cumsum(agents) >= np.cumsum(rule["net_agents"])).all()
-        assert rule["net_agents"].sum() == min(feasible_totals)
+                assert (np.cumsum(agents) >= np.cumsum(lazy["net_agents"])).all()
+        assert level["net_agents"].max() == min(feasible_peaks), seed
+        assert not _missed_deadlines(work, level["net_agents"], is_open, cap, 0.5, 15)
+        assert lazy["net_agents"].sum() == min(feasible_totals), seed
+
+
+def test_levelled_peak_brute_force_with_a_long_response_time():
+    """Same enumeration where deadlines span several intervals (windows longer than one)."""
+    is_open = np.array([True, True, False, True, True, True])
+    cap = 100.0
+    for seed in range(6):
+        rng = np.random.default_rng(100 + seed)
+        work = np.round(rng.uniform(0, 250, is_open.size) * (rng.random(is_open.size) < 0.7), 1)
+        level = deferred_staffing(work, work / 50.0, is_open, 0.75, 15, max_occupancy=cap / 900.0)
+        open_slots = np.flatnonzero(is_open)
+        peaks = [max(combo) for combo in itertools.product(range(5), repeat=open_slots.size)
+                 if not _missed_deadlines(work, _profile(is_open, open_slots, combo), is_open, cap,
+                                          0.75, 15)]
+        assert level["net_agents"].max() == min(peaks), seed
+
+
+def _profile(is_open: np.ndarray, open_slots: np.ndarray, combo: tuple[int, ...]) -> np.ndarray:
+    agents = np.zeros(is_open.size, dtype=int)
+    agents[open_slots] = combo
+    return agents
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("response_hours", [0.1, 1.0, 4.5])
+def test_lazy_deferred_rule_is_tight_in_every_staffed_interval(seed, response_hours):
+    work, contacts, is_open = _email_case(seed, n_t=96 * 2)
+    cap = 900.0 * 0.9
+    result = deferred_staffing(work, contacts, is_open, response_hours, 15, max_occupancy=0.9,
+                               policy="lazy")
+    agents = result["net_agents"]
+    assert _missed_deadlines(work, agents, is_open, cap, response_hours, 15) == []
+    for t in np.flatnonzero(agents):
+        fewer = agents.copy()
+        fewer[t] -= 1
+        assert _missed_deadlines(work, fewer, is_open, cap, response_hours, 15), t
+
+
+def test_unknown_email_policy_is_refused(small_scenario):
+    work, contacts, is_open = _email_case(1)
+    with pytest.raises(ValueError, match="policy must be one of level, lazy"):
+        deferred_staffing(work, contacts, is_open, 2.0, 15, policy="eager")
+    with pytest.raises(ValueError, match="email_policy"):
+        requirements(small_scenario, live_demand(small_scenario), email_policy="eager")
+
+
+def test_requirements_lazy_policy_on_request(small_scenario):
+    live = live_demand(small_scenario)
+    level = requirements(small_scenario, live)
+    lazy = requirements(small_scenario, live, email_policy="lazy")
+    email_level = level.loc[level["kind"] == "email", "net_agents"]
+    email_lazy = lazy.loc[lazy["kind"] == "email", "net_agents"]
+    assert email_level.max() <= email_lazy.max()
+    for table in (level, lazy):
+        assert kpis_at(table, table["scheduled_agents"].to_numpy())["deadline_met"].all()
+    voice = level["kind"] != "email"
+    pd.testing.assert_frame_equal(level[voice], lazy[voice])
 
 
 def test_due_intervals_calendar_deadline_and_queueing_until_opening():
