@@ -1,0 +1,911 @@
+"""Shift scheduling with breaks: a covering integer program and its expansion into agents.
+
+The model (one per staffing group — an agent belongs to one group, so groups are independent)
+---------------------------------------------------------------------------------------------
+Shift scheduling is a covering integer program (Dantzig 1954). Enumerating every shift with every
+placement of its breaks as a separate pattern explodes; we use the *implicit* break formulation
+in Aykin's per-shift form (Aykin 1996, "Optimal shift scheduling with multiple break windows",
+Management Science 42(4)), with Bechtold & Jacobs' forward/backward linking (Bechtold & Jacobs
+1990, Management Science 36(11)) between consecutive breaks of a shift:
+
+* ``x[t, s]`` ∈ ℤ≥0 — shifts of template ``t`` starting at interval ``s``;
+* ``y[t, s, j, p]`` ∈ ℤ≥0 — of those, how many take break activity ``j`` at ``s + p``
+  (``p`` one of the activity's allowed offsets, see :func:`planner.shifts.template_plan`);
+* ``skip[t, s, j]`` ∈ ℤ≥0 — of those, how many skip a *soft* activity ``j``;
+* ``short[i], over[i]`` ≥ 0 — agents below / above the requirement in interval ``i``.
+
+Constraint families (one named function each, each tested on a tiny instance):
+
+* :func:`add_coverage` — Σ on shift − Σ on break + short − over = required, per interval;
+* :func:`add_break_window_linking` — Σ_p y[t,s,j,p] + skip[t,s,j] = x[t,s]: every shift takes each
+  break once, inside its window;
+* :func:`add_soft_break_skip` — the skip variables of soft breaks and their penalty;
+* :func:`add_stretch_rule` — forward constraints between consecutive breaks j, j+1 of a shift:
+  Σ_{a ≤ a_k} y[j,a] ≤ Σ_{c ≤ a_k + d_j + S} y[j+1,c] (+ skip of j+1): every break j at or before
+  ``a_k`` can be followed by a break j+1 within the work stretch ``S``;
+* :func:`add_gap_rule` — backward constraints: Σ_{a ≥ a_k} y[j,a] ≤ Σ_{c ≥ a_k + d_j + G} y[j+1,c]
+  (+ skip of j+1): every break j at or after ``a_k`` has a later break j+1 at least the gap ``G``
+  after its end;
+* :func:`apply_max_agents_per_start` — upper bound of ``x``;
+* :func:`add_agents_per_day` — min/max shifts of a template starting on one day;
+* :func:`add_shortfall_slack` — the ``short`` / ``over`` slacks that keep the model always feasible.
+
+Why the forward/backward constraints suffice: a break ``j`` at ``a`` fits a break ``j+1`` at ``c``
+iff ``lo(a) ≤ c ≤ hi(a)`` with both ends non-decreasing in ``a``. In such a convex bipartite
+graph Hall's condition needs checking only on contiguous ranges of starts (Glover 1967, "Maximum
+matching in a convex bipartite graph", Naval Res. Logist. Q. 14), and with equal totals (every
+shift takes both breaks) a range condition is the difference of one prefix (stretch) and one
+suffix (gap) condition — exactly these two families. So when every break is hard, the solved
+counts *always* admit a per-agent assignment keeping both rules, and :func:`expand_schedule` finds
+one greedily (earliest compatible partner first, optimal for this structure). The first
+stretch (shift start → first break) and the last (last break → shift end) are enforced by
+removing the break starts that violate them from the windows. With *soft* breaks a skipped break
+is a wildcard in these constraints; they are then necessary but not always sufficient, and a rare
+leftover conflict is reported in the well-being table (``rule_ok`` False) rather than hidden.
+
+The well-being rules ``max_work_stretch_minutes`` and ``min_break_gap_minutes`` are hard when
+given; a break rule may be soft (``hard=False``), priced by ``skip_penalty``.
+
+Objective: labour cost (paid hours × ``cost_per_hour``; unpaid breaks not paid, a skipped unpaid
+break paid) + ``shortfall_penalty_per_agent_hour`` × short agent-hours +
+``overstaff_penalty_per_agent_hour`` × over agent-hours + ``skip_penalty`` per skipped soft break.
+
+Breaks and shrinkage are not counted twice
+-----------------------------------------
+``required_scheduled`` from :mod:`planner.staffing` is the number of agents that must be *working*
+(on shift and not on a modelled break). Shrinkage inflates net agents only for what is *not*
+modelled here (absence, training, meetings); breaks and lunches are placed by this model and
+subtracted from coverage explicitly, so they are not part of the shrinkage factor.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from planner import shifts as shift_grid
+from planner.shifts import TemplatePlan
+from planner.solver import SolveResult, SolveStatus, combine, solve
+from planner.types import WEEKDAY_NAMES, BreakRule, Scenario, Settings, ShiftTemplate
+
+ProgressCallback = Callable[[float, str], None]
+
+SHIFT_COLUMNS = ("agent", "group", "template", "start", "end", "paid_hours", "cost")
+ACTIVITY_COLUMNS = ("agent", "group", "activity", "start", "end", "paid")
+COVERAGE_COLUMNS = ("interval_start", "group", "required", "on_shift", "on_break", "working", "short",
+                    "over")
+WELLBEING_COLUMNS = ("agent", "group", "template", "breaks_taken", "breaks_required",
+                     "longest_stretch_minutes", "max_stretch_allowed_minutes", "min_gap_minutes",
+                     "rule_ok")
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """A solved schedule (see ``/work/contracts.md``); all times naive local Timestamps."""
+
+    solve: SolveResult
+    per_group: dict[str, SolveResult]
+    shifts: pd.DataFrame
+    activities: pd.DataFrame
+    coverage: pd.DataFrame
+    wellbeing: pd.DataFrame
+    explanations: list[str]
+    model_size: dict[str, int]
+
+
+@dataclass
+class GroupModel:
+    """The integer program of one staffing group while it is built and after it is solved.
+
+    Variables are keyed by template index ``t``, start interval ``s``, activity index ``j`` and
+    break offset ``p`` (intervals after the shift start).
+    """
+
+    group: str
+    plans: list[TemplatePlan]
+    starts: list[np.ndarray]
+    start_days: list[np.ndarray]
+    required: np.ndarray
+    settings: Settings
+    problem: pulp.LpProblem
+    x: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    y: dict[tuple[int, int, int, int], pulp.LpVariable] = field(default_factory=dict)
+    skip: dict[tuple[int, int, int], pulp.LpVariable] = field(default_factory=dict)
+    short: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    over: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    on_shift: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    cost_terms: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
+    constraint_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def interval_count(self) -> int:
+        return int(self.required.shape[0])
+
+    @property
+    def interval_hours(self) -> float:
+        return self.settings.interval_minutes / 60.0
+
+    def add(self, family: str, constraint: pulp.LpConstraint) -> None:
+        count = self.constraint_counts.get(family, 0)
+        self.problem.addConstraint(constraint, f"{family}_{count}")
+        self.constraint_counts[family] = count + 1
+
+
+def _expr(terms: Sequence[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression(list(terms))
+
+
+# --------------------------------------------------------------------------------------------
+# variables and constraint families
+# --------------------------------------------------------------------------------------------
+def add_shift_variables(model: GroupModel) -> None:
+    """``x[t, s]`` ∈ ℤ≥0 for every candidate start, with its labour cost in the objective.
+
+    Cost of one shift = paid hours (length − unpaid breaks) × ``cost_per_hour``, currency units.
+    """
+    for t, plan in enumerate(model.plans):
+        shift_cost = plan.paid_hours * plan.template.cost_per_hour
+        for s in model.starts[t]:
+            var = model.problem.add_variable(f"x_{t}_{s}", 0, None, pulp.LpInteger)
+            model.x[(t, int(s))] = var
+            model.cost_terms.append((var, shift_cost))
+
+
+def add_break_variables(model: GroupModel) -> None:
+    """``y[t, s, j, p]`` ∈ ℤ≥0: shifts ``(t, s)`` taking activity ``j`` at offset ``p``."""
+    for t, plan in enumerate(model.plans):
+        for s in model.starts[t]:
+            for j, activity in enumerate(plan.activities):
+                for p in activity.positions:
+                    model.y[(t, int(s), j, p)] = model.problem.add_variable(
+                        f"y_{t}_{s}_{j}_{p}", 0, None, pulp.LpInteger)
+
+
+def add_soft_break_skip(model: GroupModel) -> None:
+    """``skip[t, s, j]`` ∈ ℤ≥0 for soft activities, costing ``skip_penalty`` each.
+
+    A skipped *unpaid* break is worked and therefore paid: its duration × ``cost_per_hour`` is
+    added to the skip cost.
+    """
+    hours = model.interval_hours
+    for t, plan in enumerate(model.plans):
+        for j, activity in enumerate(plan.activities):
+            if activity.hard:
+                continue
+            cost = activity.skip_penalty
+            if not activity.paid:
+                cost += activity.duration * hours * plan.template.cost_per_hour
+            for s in model.starts[t]:
+                var = model.problem.add_variable(f"skip_{t}_{s}_{j}", 0, None, pulp.LpInteger)
+                model.skip[(t, int(s), j)] = var
+                model.cost_terms.append((var, cost))
+
+
+def add_break_window_linking(model: GroupModel) -> None:
+    """Every shift takes each break activity once inside its window (or skips a soft one).
+
+    Σ_p y[t, s, j, p] + skip[t, s, j] − x[t, s] = 0 for every (t, s, j) (Aykin 1996, eq. 3).
+    """
+    for t, plan in enumerate(model.plans):
+        for s in model.starts[t]:
+            s = int(s)
+            for j, activity in enumerate(plan.activities):
+                terms = [(model.y[(t, s, j, p)], 1.0) for p in activity.positions]
+                if (t, s, j) in model.skip:
+                    terms.append((model.skip[(t, s, j)], 1.0))
+                terms.append((model.x[(t, s)], -1.0))
+                model.add("link", _expr(terms) == 0)
+
+
+def _pair_terms(model: GroupModel, t: int, s: int, j: int,
+                positions: Sequence[int]) -> list[tuple[pulp.LpVariable, float]]:
+    return [(model.y[(t, s, j, p)], 1.0) for p in positions]
+
+
+def add_stretch_rule(model: GroupModel) -> None:
+    """Forward constraints: no more than ``max_work_stretch_minutes`` of work between two breaks.
+
+    For consecutive activities ``j, j+1`` and each start ``a_k`` of ``j``:
+    Σ_{a ≤ a_k} y[j, a] ≤ Σ_{c ≤ a_k + d_j + S} y[j+1, c] + skip[j+1]
+    (Bechtold & Jacobs 1990 forward constraints, per shift start as in Aykin 1996). Only the
+    non-redundant ones are added (the largest ``a_k`` of each distinct right-hand side).
+    """
+    for t, plan in enumerate(model.plans):
+        if plan.stretch is None:
+            continue
+        for j in range(len(plan.activities) - 1):
+            first, second = plan.activities[j].positions, plan.activities[j + 1].positions
+            keys: dict[int, int] = {}  # number of j+1 starts on the right -> largest a_k
+            for k, a in enumerate(first):
+                reach = sum(1 for c in second if c <= plan.latest_next(j, a))
+                if reach < len(second):
+                    keys[reach] = k
+            for reach, k in keys.items():
+                for s in model.starts[t]:
+                    s = int(s)
+                    right = _pair_terms(model, t, s, j + 1, second[:reach])
+                    if (t, s, j + 1) in model.skip:
+                        right.append((model.skip[(t, s, j + 1)], 1.0))
+                    left = _pair_terms(model, t, s, j, first[:k + 1])
+                    model.add("stretch", _expr(left) <= _expr(right))
+
+
+def add_gap_rule(model: GroupModel) -> None:
+    """Backward constraints: at least ``min_break_gap_minutes`` between two breaks, in order.
+
+    For consecutive activities ``j, j+1`` and each start ``a_k`` of ``j``:
+    Σ_{a ≥ a_k} y[j, a] ≤ Σ_{c ≥ a_k + d_j + G} y[j+1, c] + skip[j+1]
+    (Bechtold & Jacobs 1990 backward constraints). With ``G = 0`` this still keeps two breaks of a
+    shift from overlapping. Only the non-redundant ones are added.
+    """
+    for t, plan in enumerate(model.plans):
+        for j in range(len(plan.activities) - 1):
+            first, second = plan.activities[j].positions, plan.activities[j + 1].positions
+            keys: dict[int, int] = {}  # number of j+1 starts excluded on the left -> smallest a_k
+            for k in range(len(first) - 1, -1, -1):
+                excluded = sum(1 for c in second if c < plan.earliest_next(j, first[k]))
+                if excluded > 0:
+                    keys[excluded] = k
+            for excluded, k in keys.items():
+                for s in model.starts[t]:
+                    s = int(s)
+                    right = _pair_terms(model, t, s, j + 1, second[excluded:])
+                    if (t, s, j + 1) in model.skip:
+                        right.append((model.skip[(t, s, j + 1)], 1.0))
+                    left = _pair_terms(model, t, s, j, first[k:])
+                    model.add("gap", _expr(left) <= _expr(right))
+
+
+def apply_max_agents_per_start(model: GroupModel) -> None:
+    """``x[t, s] ≤ max_agents_per_start`` of the template (a variable bound)."""
+    for (t, _s), var in model.x.items():
+        cap = model.plans[t].template.max_agents_per_start
+        if cap is not None:
+            var.upBound = cap
+
+
+def add_agents_per_day(model: GroupModel) -> None:
+    """``min_agents_per_day ≤ Σ_{s on day d} x[t, s] ≤ max_agents_per_day`` per template and day.
+
+    A day counts the starts of its own start window (see :mod:`planner.shifts`); only days on which
+    the template may start are constrained.
+    """
+    for t, plan in enumerate(model.plans):
+        low, high = plan.template.min_agents_per_day, plan.template.max_agents_per_day
+        if low is None and high is None:
+            continue
+        for day in np.unique(model.start_days[t]):
+            on_day = model.starts[t][model.start_days[t] == day]
+            total = _expr([(model.x[(t, int(s))], 1.0) for s in on_day])
+            if low is not None and low > 0:
+                model.add("min_per_day", total >= low)
+            if high is not None:
+                model.add("max_per_day", total <= high)
+
+
+def add_shortfall_slack(model: GroupModel) -> None:
+    """``short[i]`` (≤ required) and ``over[i]`` ≥ 0 per interval, priced per agent-hour.
+
+    The shortfall slack makes the model feasible for any requirement; its price
+    (``shortfall_penalty_per_agent_hour``) should be well above labour cost so that it is only used
+    where no shift can cover.
+    """
+    hours = model.interval_hours
+    short_cost = model.settings.shortfall_penalty_per_agent_hour * hours
+    over_cost = model.settings.overstaff_penalty_per_agent_hour * hours
+    for i in range(model.interval_count):
+        need = float(model.required[i])
+        if need > 0:
+            var = model.problem.add_variable(f"short_{i}", 0, need)
+            model.short[i] = var
+            model.cost_terms.append((var, short_cost))
+        over = model.problem.add_variable(f"over_{i}", 0, None)
+        model.over[i] = over
+        if over_cost:
+            model.cost_terms.append((over, over_cost))
+
+
+def coverage_terms(model: GroupModel) -> list[list[tuple[pulp.LpVariable, float]]]:
+    """Per interval, the (variable, ±1) terms of the agents working in it (on shift, not on break).
+
+    Shifts running past the horizon end cover only inside the horizon.
+    """
+    n = model.interval_count
+    terms: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]
+    for (t, s), var in model.x.items():
+        for i in range(s, min(s + model.plans[t].length, n)):
+            terms[i].append((var, 1.0))
+    for (t, s, j, p), var in model.y.items():
+        start = s + p
+        for i in range(start, min(start + model.plans[t].activities[j].duration, n)):
+            terms[i].append((var, -1.0))
+    return terms
+
+
+def add_agents_on_shift(model: GroupModel) -> None:
+    """``on_shift[i]`` ∈ ℤ≥0 = Σ shifts covering interval ``i`` (a branching aid).
+
+    The count is integral in every schedule anyway; declaring it lets the solver branch on and
+    cut with the number of agents on shift per interval rather than on single shift starts, which
+    finds better schedules when breaks make the LP relaxation weak (flat requirements).
+    """
+    n = model.interval_count
+    terms: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]
+    for (t, s), var in model.x.items():
+        for i in range(s, min(s + model.plans[t].length, n)):
+            terms[i].append((var, 1.0))
+    for i, row in enumerate(terms):
+        if row:
+            count = model.problem.add_variable(f"on_shift_{i}", 0, None, pulp.LpInteger)
+            model.on_shift[i] = count
+            model.add("on_shift", _expr([*row, (count, -1.0)]) == 0)
+
+
+def add_coverage(model: GroupModel) -> None:
+    """Σ on shift − Σ on break + short − over = required, for every interval.
+
+    Needs :func:`add_shortfall_slack` first. ``working − required = over − short``.
+    """
+    for i, terms in enumerate(coverage_terms(model)):
+        row = list(terms)
+        if i in model.short:
+            row.append((model.short[i], 1.0))
+        row.append((model.over[i], -1.0))
+        model.add("cover", _expr(row) == float(model.required[i]))
+
+
+def set_objective(model: GroupModel) -> None:
+    """Minimise labour cost + shortfall + over-staffing + skipped-break penalties."""
+    model.problem.setObjective(_expr(model.cost_terms))
+
+
+def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
+                      break_rules: Sequence[BreakRule], settings: Settings, group: str) -> GroupModel:
+    """Build the integer program of one staffing group (every family above).
+
+    Parameters
+    ----------
+    required : numpy.ndarray of int, shape (settings.interval_count,)
+        Agents that must be working in each interval of the horizon.
+    templates, break_rules : the group's shift templates and their break rules.
+    settings : Settings
+    group : str
+    """
+    plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
+    starts, days = [], []
+    for plan in plans:
+        s, d = shift_grid.candidate_starts(plan.template, settings)
+        starts.append(s)
+        days.append(d)
+    problem = pulp.LpProblem(f"schedule_{''.join(ch if ch.isalnum() else '_' for ch in group)}",
+                             pulp.LpMinimize)
+    model = GroupModel(group=group, plans=plans, starts=starts, start_days=days,
+                       required=np.asarray(required, dtype=float), settings=settings, problem=problem)
+    add_shift_variables(model)
+    apply_max_agents_per_start(model)
+    add_break_variables(model)
+    add_soft_break_skip(model)
+    add_break_window_linking(model)
+    add_stretch_rule(model)
+    add_gap_rule(model)
+    add_agents_per_day(model)
+    add_shortfall_slack(model)
+    add_agents_on_shift(model)
+    add_coverage(model)
+    set_objective(model)
+    return model
+
+
+def break_chains(plan: TemplatePlan) -> list[tuple[int, ...]]:
+    """Every rule-abiding placement of a shift's breaks (offsets per activity, hard breaks only).
+
+    The explicit formulation's patterns; use :func:`planner.shifts.break_combinations` to count
+    them without enumerating.
+    """
+    chains: list[tuple[int, ...]] = [(p,) for p in plan.activities[0].positions] if plan.activities else [()]
+    for j in range(1, len(plan.activities)):
+        chains = [(*chain, c) for chain in chains for c in plan.activities[j].positions
+                  if plan.compatible(j - 1, chain[-1], c)]
+    return chains
+
+
+def build_explicit_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
+                               break_rules: Sequence[BreakRule], settings: Settings,
+                               group: str) -> tuple[pulp.LpProblem, int]:
+    """The explicit (set-covering) formulation: one integer column per shift *and* break placement.
+
+    Dantzig (1954): every (template, start, rule-abiding placement of all breaks) is a pattern
+    ``z`` covering the intervals it works. Same objective and slacks as :func:`build_group_model`;
+    soft breaks are treated as hard, and per-day/per-start bounds are left out (it exists to
+    compare sizes and times, see ``benchmarks/bench_scheduling.py``, and to cross-check the
+    implicit model's optimum on small instances).
+
+    Returns
+    -------
+    problem : pulp.LpProblem
+    patterns : int
+        Number of pattern columns.
+    """
+    need = np.asarray(required, dtype=float)
+    n = need.shape[0]
+    plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
+    problem = pulp.LpProblem("explicit_schedule", pulp.LpMinimize)
+    rows: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]
+    cost: list[tuple[pulp.LpVariable, float]] = []
+    patterns = 0
+    for t, plan in enumerate(plans):
+        starts, _days = shift_grid.candidate_starts(plan.template, settings)
+        chains = break_chains(plan)
+        shift_cost = plan.paid_hours * plan.template.cost_per_hour
+        for s in starts:
+            s = int(s)
+            for k, chain in enumerate(chains):
+                var = problem.add_variable(f"z_{t}_{s}_{k}", 0, None, pulp.LpInteger)
+                patterns += 1
+                cost.append((var, shift_cost))
+                works = np.ones(plan.length, dtype=bool)
+                for p, activity in zip(chain, plan.activities, strict=True):
+                    works[p:p + activity.duration] = False
+                for offset in np.flatnonzero(works):
+                    if s + offset < n:
+                        rows[s + offset].append((var, 1.0))
+    hours = settings.interval_minutes / 60.0
+    for i in range(n):
+        row = list(rows[i])
+        if need[i] > 0:
+            short = problem.add_variable(f"short_{i}", 0, float(need[i]))
+            row.append((short, 1.0))
+            cost.append((short, settings.shortfall_penalty_per_agent_hour * hours))
+        over = problem.add_variable(f"over_{i}", 0, None)
+        row.append((over, -1.0))
+        cost.append((over, settings.overstaff_penalty_per_agent_hour * hours))
+        problem.addConstraint(_expr(row) == float(need[i]), f"cover_{i}")
+    problem.setObjective(_expr(cost))
+    return problem, patterns
+
+
+def model_size(model: GroupModel) -> dict[str, int]:
+    """Variables, integer variables and constraints of a built model."""
+    variables = model.problem.variables()
+    return {"variables": len(variables),
+            "integer_variables": sum(1 for v in variables if v.cat == pulp.LpInteger),
+            "constraints": sum(model.constraint_counts.values())}
+
+
+# --------------------------------------------------------------------------------------------
+# after the solve
+# --------------------------------------------------------------------------------------------
+def _count(var: pulp.LpVariable | None) -> int:
+    if var is None or var.varValue is None:
+        return 0
+    return max(0, round(var.varValue))
+
+
+def _match(plan: TemplatePlan, j: int, first: list[int | None],
+           second: list[int | None]) -> list[int]:
+    """Pair the units of activity ``j`` with those of ``j + 1`` keeping both rules.
+
+    ``first`` / ``second`` are break offsets (None = skipped). Greedy in order of ``first``: each
+    taken break gets the earliest free compatible break of ``j + 1`` (optimal for doubly monotone
+    compatibility, Glover 1967), else a skipped one; skipped units take what is left.
+
+    Returns
+    -------
+    list of int
+        ``order[k]`` = index into ``second`` paired with ``first[k]``.
+    """
+    free = sorted(range(len(second)), key=lambda i: (second[i] is None, second[i] or 0))
+    order = [-1] * len(first)
+    ranked = sorted(range(len(first)), key=lambda k: (first[k] is None, first[k] or 0))
+    for k in ranked:
+        a = first[k]
+        if a is None:
+            continue
+        pick = next((i for i in free if second[i] is not None and plan.compatible(j, a, second[i])), None)
+        if pick is None:
+            pick = next((i for i in free if second[i] is None), None)
+        if pick is None:  # only with soft breaks: keep order at least
+            pick = next((i for i in free if second[i] is not None and second[i] >= plan.earliest_next(j, a)),
+                        free[0])
+        free.remove(pick)
+        order[k] = pick
+    for k in ranked:
+        if order[k] < 0:
+            order[k] = free.pop(0)
+    return order
+
+
+def agent_breaks(plan: TemplatePlan, counts: list[dict[int, int]], skips: list[int],
+                 agents: int) -> list[list[int | None]]:
+    """Concrete break offsets for ``agents`` shifts of one (template, start) from solved counts.
+
+    Parameters
+    ----------
+    counts : list of dict
+        Per activity, ``{offset: number of shifts taking it there}``.
+    skips : list of int
+        Per activity, number of shifts skipping it.
+
+    Returns
+    -------
+    list of list
+        Per agent, per activity, the break offset (intervals after shift start) or None (skipped).
+        The multiset per activity equals the solved counts.
+    """
+    if not plan.activities:
+        return [[] for _ in range(agents)]
+    units: list[list[int | None]] = []
+    for j in range(len(plan.activities)):
+        column: list[int | None] = [p for p, n in sorted(counts[j].items()) for _ in range(n)]
+        column += [None] * skips[j]
+        if len(column) != agents:  # rounding noise of a non-integral solution: pad or trim
+            column = (column + [None] * agents)[:agents]
+        units.append(column)
+    rows: list[list[int | None]] = [[units[0][k]] for k in range(agents)]
+    for j in range(len(plan.activities) - 1):
+        previous = [row[-1] for row in rows]
+        order = _match(plan, j, previous, units[j + 1])
+        for k, row in enumerate(rows):
+            row.append(units[j + 1][order[k]])
+    return rows
+
+
+def _wellbeing_row(plan: TemplatePlan, offsets: list[int | None]) -> tuple[int, int, float, float, bool]:
+    """Breaks taken, breaks required, longest work stretch (min), least gap (min), rules kept."""
+    minutes = plan.interval_minutes
+    taken = [(p, a.duration) for p, a in zip(offsets, plan.activities, strict=True) if p is not None]
+    cursor, longest, gaps = 0, 0, []
+    for k, (p, d) in enumerate(taken):
+        longest = max(longest, p - cursor)
+        if k:
+            gaps.append(p - cursor)
+        cursor = p + d
+    longest = max(longest, plan.length - cursor)
+    longest_minutes = float(longest * minutes)
+    gap_minutes = float(min(gaps) * minutes) if gaps else math.nan
+    ok = all(p is not None for p, a in zip(offsets, plan.activities, strict=True) if a.hard)
+    ok = ok and all(p is None or p in a.positions for p, a in zip(offsets, plan.activities, strict=True))
+    if plan.template.max_work_stretch_minutes is not None:
+        ok = ok and longest_minutes <= plan.template.max_work_stretch_minutes
+    if gaps:
+        ok = ok and min(gaps) >= 0 and gap_minutes >= plan.template.min_break_gap_minutes
+    return len(taken), len(plan.activities), longest_minutes, gap_minutes, bool(ok)
+
+
+def expand_schedule(model: GroupModel, interval_starts: pd.DatetimeIndex,
+                    first_agent: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Individual agents (Agent 001 …) with concrete break times, from the solved counts.
+
+    Returns
+    -------
+    shifts, activities, wellbeing : pandas.DataFrame
+        Columns :data:`SHIFT_COLUMNS`, :data:`ACTIVITY_COLUMNS`, :data:`WELLBEING_COLUMNS`.
+    """
+    step = pd.Timedelta(minutes=model.settings.interval_minutes)
+    origin = interval_starts[0]
+    shift_rows, activity_rows, wellbeing_rows = [], [], []
+    number = first_agent
+    for t, plan in enumerate(model.plans):
+        template = plan.template
+        for s in model.starts[t]:
+            s = int(s)
+            agents = _count(model.x[(t, s)])
+            if agents == 0:
+                continue
+            counts = [{p: _count(model.y[(t, s, j, p)]) for p in a.positions}
+                      for j, a in enumerate(plan.activities)]
+            skips = [_count(model.skip.get((t, s, j))) for j in range(len(plan.activities))]
+            start = origin + s * step
+            for offsets in agent_breaks(plan, counts, skips, agents):
+                agent = f"Agent {number:03d}"
+                number += 1
+                taken = tuple(p is not None for p in offsets)
+                paid_hours = plan.paid_intervals(taken) * plan.interval_minutes / 60.0
+                shift_rows.append((agent, model.group, template.name, start, start + plan.length * step,
+                                   paid_hours, paid_hours * template.cost_per_hour))
+                for p, activity in zip(offsets, plan.activities, strict=True):
+                    if p is not None:
+                        activity_rows.append((agent, model.group, activity.activity, start + p * step,
+                                              start + (p + activity.duration) * step, activity.paid))
+                taken_n, required_n, longest, gap, ok = _wellbeing_row(plan, offsets)
+                stretch = template.max_work_stretch_minutes
+                wellbeing_rows.append((agent, model.group, template.name, taken_n, required_n, longest,
+                                       float(stretch) if stretch is not None else math.nan, gap, ok))
+    shifts_frame = pd.DataFrame(shift_rows, columns=list(SHIFT_COLUMNS))
+    activities_frame = pd.DataFrame(activity_rows, columns=list(ACTIVITY_COLUMNS))
+    wellbeing_frame = pd.DataFrame(wellbeing_rows, columns=list(WELLBEING_COLUMNS))
+    return shifts_frame, activities_frame, wellbeing_frame
+
+
+def coverage_from_schedule(shifts: pd.DataFrame, activities: pd.DataFrame, required: np.ndarray,
+                           interval_starts: pd.DatetimeIndex, group: str) -> pd.DataFrame:
+    """Agents on shift, on break and working per interval, read from the expanded schedule.
+
+    ``working = on_shift − on_break``; ``short = max(required − working, 0)``;
+    ``over = max(working − required, 0)``. Parts of shifts outside the horizon are not counted.
+    """
+    n = len(interval_starts)
+    step = interval_starts[1] - interval_starts[0] if n > 1 else pd.Timedelta(minutes=15)
+    origin = interval_starts[0]
+
+    def tally(frame: pd.DataFrame) -> np.ndarray:
+        delta = np.zeros(n + 1, dtype=np.int64)
+        if len(frame):
+            first = ((frame["start"] - origin) // step).to_numpy(dtype=np.int64)
+            last = ((frame["end"] - origin) // step).to_numpy(dtype=np.int64)
+            np.add.at(delta, np.clip(first, 0, n), 1)
+            np.add.at(delta, np.clip(last, 0, n), -1)
+        return np.cumsum(delta)[:n]
+
+    on_shift = tally(shifts)
+    on_break = tally(activities)
+    working = on_shift - on_break
+    need = np.asarray(required, dtype=np.int64)
+    return pd.DataFrame({
+        "interval_start": interval_starts, "group": group, "required": need, "on_shift": on_shift,
+        "on_break": on_break, "working": working, "short": np.maximum(need - working, 0),
+        "over": np.maximum(working - need, 0)})
+
+
+def _when(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    day = WEEKDAY_NAMES[start.weekday()]
+    if end.normalize() == start.normalize():
+        return f"{day} {start:%H:%M}–{end:%H:%M}"
+    if end == start.normalize() + pd.Timedelta(days=1):
+        return f"{day} {start:%H:%M}–24:00"
+    return f"{day} {start:%H:%M}–{WEEKDAY_NAMES[end.weekday()]} {end:%H:%M}"
+
+
+def _agents(count: int) -> str:
+    return "agent" if count == 1 else "agents"
+
+
+def _short_reason(model: GroupModel, i: int) -> str:
+    """Which rule keeps interval ``i`` from being covered, in a planner's words."""
+    covering = [(t, int(s)) for t, plan in enumerate(model.plans)
+                for s in model.starts[t][(model.starts[t] <= i) & (i < model.starts[t] + plan.length)]]
+    if not covering:
+        return "no template covers this interval"
+    for t, s in covering:
+        cap = model.plans[t].template.max_agents_per_start
+        if cap is not None and _count(model.x[(t, s)]) >= cap:
+            return f"max {cap} {_agents(cap)} per start of '{model.plans[t].name}' binds"
+    for t, s in covering:
+        cap = model.plans[t].template.max_agents_per_day
+        if cap is None:
+            continue
+        day = int(model.start_days[t][np.searchsorted(model.starts[t], s)])
+        on_day = model.starts[t][model.start_days[t] == day]
+        if sum(_count(model.x[(t, int(q))]) for q in on_day) >= cap:
+            return f"max {cap} {_agents(cap)} per day of '{model.plans[t].name}' binds"
+    return (f"another shift costs more than the shortfall penalty "
+            f"({model.settings.shortfall_penalty_per_agent_hour:g} per agent-hour) it would save")
+
+
+def explain_shortfall(model: GroupModel, coverage: pd.DataFrame) -> list[str]:
+    """Plain-language explanations of every run of consecutive short intervals.
+
+    e.g. ``"Sun 22:00–23:00 (voice): no template covers this interval; 3 agents short"`` — the
+    number is the largest shortfall in the run.
+    """
+    short = coverage["short"].to_numpy()
+    starts = pd.DatetimeIndex(coverage["interval_start"])
+    step = pd.Timedelta(minutes=model.settings.interval_minutes)
+    lines: list[str] = []
+    i, n = 0, len(short)
+    while i < n:
+        if short[i] <= 0:
+            i += 1
+            continue
+        reason = _short_reason(model, i)
+        k = i
+        while k + 1 < n and short[k + 1] > 0 and _short_reason(model, k + 1) == reason:
+            k += 1
+        worst = int(short[i:k + 1].max())
+        lines.append(f"{_when(starts[i], starts[k] + step)} ({model.group}): {reason}; "
+                     f"{worst} {_agents(worst)} short")
+        i = k + 1
+    return lines
+
+
+def _empty_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return (pd.DataFrame(columns=list(SHIFT_COLUMNS)), pd.DataFrame(columns=list(ACTIVITY_COLUMNS)),
+            pd.DataFrame(columns=list(WELLBEING_COLUMNS)))
+
+
+def _required_array(required: np.ndarray | pd.Series, interval_starts: pd.DatetimeIndex) -> np.ndarray:
+    if isinstance(required, pd.Series) and isinstance(required.index, pd.DatetimeIndex):
+        aligned = required.reindex(interval_starts)
+        values = aligned.fillna(0).to_numpy(dtype=float)
+    else:
+        values = np.asarray(required, dtype=float).ravel()
+    if values.shape[0] != len(interval_starts):
+        raise ValueError(f"required must have one value per interval ({len(interval_starts)}), "
+                         f"got {values.shape[0]}")
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError("required must be finite agent counts ≥ 0")
+    return np.ceil(values - 1e-9).astype(np.int64)
+
+
+def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.DatetimeIndex | Sequence,
+                         templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule],
+                         settings: Settings, group: str = "group", *, first_agent: int = 1,
+                         solver: str | None = None, time_limit_seconds: float | None = None,
+                         gap: float | None = None) -> ScheduleResult:
+    """Schedule one staffing group against its per-interval requirement.
+
+    Parameters
+    ----------
+    required : array-like or pandas.Series
+        Agents that must be working per interval (a Series indexed by interval start is aligned
+        to ``interval_starts``, missing = 0). Fractions are rounded up.
+    interval_starts : DatetimeIndex
+        The horizon's interval starts (``settings.interval_starts()``), naive local.
+    templates : sequence of ShiftTemplate
+        The templates agents of this group may work (their ``group`` is not checked here).
+    break_rules : sequence of BreakRule
+        Break rules; those of other templates are ignored.
+    settings : Settings
+        Interval length, horizon, penalties and solver options.
+    group : str
+        Name used in the result frames and explanations.
+    first_agent : int
+        Number of the first agent (agents are ``Agent 001`` …).
+    solver, time_limit_seconds, gap : optional overrides of the solver settings.
+
+    Returns
+    -------
+    ScheduleResult
+    """
+    interval_starts = pd.DatetimeIndex(interval_starts)
+    need = _required_array(required, interval_starts)
+    names = {t.name for t in templates}
+    rules = [r for r in break_rules if r.template in names]
+    model = build_group_model(need, templates, rules, settings, group)
+    size = model_size(model)
+    result = solve(model.problem, settings, solver=solver, time_limit_seconds=time_limit_seconds, gap=gap)
+    if result.has_solution:
+        shifts_frame, activities_frame, wellbeing_frame = expand_schedule(model, interval_starts, first_agent)
+    else:
+        shifts_frame, activities_frame, wellbeing_frame = _empty_frames()
+    coverage = coverage_from_schedule(shifts_frame, activities_frame, need, interval_starts, group)
+    explanations = explain_shortfall(model, coverage) if result.has_solution else [
+        f"{group}: the solver returned no schedule ({result.status.value}: {result.message})"]
+    return ScheduleResult(solve=result, per_group={group: result}, shifts=shifts_frame,
+                          activities=activities_frame, coverage=coverage, wellbeing=wellbeing_frame,
+                          explanations=explanations, model_size=size)
+
+
+def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True)
+
+
+def combine_results(results: Mapping[str, ScheduleResult]) -> ScheduleResult:
+    """One :class:`ScheduleResult` from independently solved groups."""
+    parts = list(results.values())
+    size: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.model_size.items():
+            size[key] = size.get(key, 0) + value
+    return ScheduleResult(
+        solve=combine([p.solve for p in parts]),
+        per_group={g: p.solve for g, p in results.items()},
+        shifts=_concat([p.shifts for p in parts], SHIFT_COLUMNS),
+        activities=_concat([p.activities for p in parts], ACTIVITY_COLUMNS),
+        coverage=_concat([p.coverage for p in parts], COVERAGE_COLUMNS),
+        wellbeing=_concat([p.wellbeing for p in parts], WELLBEING_COLUMNS),
+        explanations=[line for p in parts for line in p.explanations],
+        model_size=size)
+
+
+def wellbeing_summary(scenario: Scenario, requirements: pd.DataFrame, result: ScheduleResult) -> pd.DataFrame:
+    """Well-being report per staffing group, read from the expanded schedule.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        For each group's channel ``max_occupancy`` (the occupancy cap carried from staffing).
+    requirements : pandas.DataFrame
+        From :func:`planner.staffing.requirements` (the predicted occupancy at the scheduled
+        level comes from :func:`planner.staffing.kpis_at`, net = working × (1 − shrinkage)).
+    result : ScheduleResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``group, agents, breaks_per_shift`` (mean breaks taken),
+        ``breaks_required_per_shift``, ``longest_stretch_minutes`` (max over agents),
+        ``agents_rule_ok_share``, ``open_intervals`` (intervals with live contacts) and
+        ``share_above_occupancy_cap`` (share of those whose predicted occupancy exceeds the cap).
+    """
+    from planner import staffing
+
+    keys = ["interval_start", "group"]
+    working = requirements[keys].merge(result.coverage[[*keys, "working"]], on=keys, how="left")
+    kpis = staffing.kpis_at(requirements, working["working"].fillna(0).to_numpy(dtype=float))
+    rows = []
+    for group in requirements["group"].unique():
+        mask = (requirements["group"] == group).to_numpy()
+        cap = scenario.channel(scenario.group(group).channel).max_occupancy
+        live = mask & (requirements["live_contacts"].to_numpy(dtype=float) > 0)
+        occupancy = kpis["occupancy"].to_numpy(dtype=float)
+        above = live & (occupancy > cap + 1e-9)
+        agents = result.wellbeing[result.wellbeing["group"] == group]
+
+        def stat(column: str, how: str, agents: pd.DataFrame = agents) -> float:
+            return float(getattr(agents[column].astype(float), how)()) if len(agents) else math.nan
+
+        rows.append({
+            "group": group, "agents": len(agents),
+            "breaks_per_shift": stat("breaks_taken", "mean"),
+            "breaks_required_per_shift": stat("breaks_required", "mean"),
+            "longest_stretch_minutes": stat("longest_stretch_minutes", "max"),
+            "agents_rule_ok_share": stat("rule_ok", "mean"),
+            "open_intervals": int(live.sum()),
+            "share_above_occupancy_cap": float(above.sum() / live.sum()) if live.any() else 0.0})
+    return pd.DataFrame(rows)
+
+
+def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
+                      progress: ProgressCallback | None = None) -> ScheduleResult:
+    """Schedule every staffing group of a scenario against its requirement.
+
+    One integer program per group (agents belong to one group, so groups are independent); the
+    per-group results are combined (objectives, bounds and seconds add up; the status is the worst).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Shift templates, break rules and settings.
+    requirements : pandas.DataFrame
+        From :func:`planner.staffing.requirements`; uses ``interval_start``, ``group`` and
+        ``required_scheduled`` (agents working, on shift and not on a modelled break).
+    progress : callable, optional
+        ``progress(fraction 0..1, message)``.
+
+    Returns
+    -------
+    ScheduleResult
+    """
+    missing = [c for c in ("interval_start", "group", "required_scheduled") if c not in requirements.columns]
+    if missing:
+        raise ValueError(f"requirements is missing columns {missing}")
+    settings = scenario.settings
+    interval_starts = settings.interval_starts()
+    groups = [g.name for g in scenario.staffing_groups]
+    extra = sorted(set(requirements["group"].unique()) - set(groups))
+    if extra:
+        raise ValueError(f"requirements has unknown groups {extra}; known: {groups}")
+    results: dict[str, ScheduleResult] = {}
+    next_agent = 1
+    started = time.perf_counter()
+    for k, group in enumerate(groups):
+        if progress:
+            progress(k / max(len(groups), 1), f"scheduling {group}")
+        rows = requirements[requirements["group"] == group]
+        required = pd.Series(rows["required_scheduled"].to_numpy(dtype=float),
+                             index=pd.DatetimeIndex(rows["interval_start"]))
+        templates = scenario.templates_of(group)
+        if not templates and not (required > 0).any():
+            continue
+        part = schedule_requirement(required, interval_starts, templates, scenario.break_rules, settings,
+                                    group, first_agent=next_agent)
+        next_agent += len(part.shifts)
+        results[group] = part
+    if progress:
+        progress(1.0, f"scheduled {len(results)} groups in {time.perf_counter() - started:.1f} s")
+    if not results:
+        empty = SolveResult(SolveStatus.optimal, 0.0, 0.0, 0.0, 0.0, "nothing to schedule")
+        frames = _empty_frames()
+        return ScheduleResult(empty, {}, frames[0], frames[1], pd.DataFrame(columns=list(COVERAGE_COLUMNS)),
+                              frames[2], [], {"variables": 0, "integer_variables": 0, "constraints": 0})
+    return combine_results(results)
