@@ -4,8 +4,9 @@ Each subcommand is a pair of functions: ``_add_<name>_parser(sub)`` declares its
 ``func=_cmd_<name>``; ``_cmd_<name>(args) -> int`` runs it and returns the exit code. To add a
 subcommand, write the pair and list the ``_add_<name>_parser`` function in :data:`_PARSER_BUILDERS`.
 
-Exit codes: 0 success, 2 bad input (one line on stderr naming the option and the allowed range),
-1 anything else that went wrong.
+Exit codes: 0 success; 2 a bad command-line value (one line on stderr naming the option and the
+allowed range); 1 a bad workbook (every problem on stderr, one per line, as ``Sheet!Cell: message``)
+or anything else that went wrong.
 """
 
 from __future__ import annotations
