@@ -28,7 +28,9 @@ Constraint families (one named function each, each tested on a tiny instance):
   after its end;
 * :func:`apply_max_agents_per_start` — upper bound of ``x``;
 * :func:`add_agents_per_day` — min/max shifts of a template starting on one day;
-* :func:`add_shortfall_slack` — the ``short`` / ``over`` slacks that keep the model always feasible.
+* :func:`add_shortfall_slack` — the ``short`` / ``over`` slacks that keep the model always feasible;
+* :func:`add_deferred_work_flow` — deferred (email) groups only, *instead of* coverage and its
+  slacks: cumulative work done against cumulative work arrived and due (see below).
 
 Why the forward/backward constraints suffice: a break ``j`` at ``a`` fits a break ``j+1`` at ``c``
 iff ``lo(a) ≤ c ≤ hi(a)`` with both ends non-decreasing in ``a``. In such a convex bipartite
@@ -50,6 +52,46 @@ Objective: labour cost (paid hours × ``cost_per_hour``; unpaid breaks not paid,
 break paid) + ``shortfall_penalty_per_agent_hour`` × short agent-hours +
 ``overstaff_penalty_per_agent_hour`` × over agent-hours + ``skip_penalty`` per skipped soft break.
 
+Deferred work (email) is scheduled against work and deadlines, not per-interval coverage
+-----------------------------------------------------------------------------------------
+An e-mail does not need an agent in the interval staffing happens to place it; it needs answering
+before its deadline. WFM practice plans deferred work (e-mail, back office) by workload and
+response-time target with the backlog carried across intervals, not by an Erlang-style
+per-interval requirement (Koole, *Call Center Optimization*, 2013, ch. on e-mail and other
+deferred work; Cleveland, *Call Center Management on Fast Forward*, 3rd ed., 2012, on
+"deferred" contacts). Covering staffing's levelled curve interval by interval *with breaks* both
+over-constrains the plan (a break hole in one interval is fine when the work can wait 15 minutes)
+and gives a weak LP bound on a flat curve. So for an email group the model uses the cumulative
+(flow) formulation of scheduling work with release times and due dates — work is a fluid that
+may be done any time between its arrival and its deadline, the cumulative-curve view of
+Yao, Demers & Shenker (1995) and of network-calculus arrival/service curves, used by
+:func:`planner.staffing.deferred_staffing` as *A(t)*, *D(t)*, *C(t)*. Per interval ``t``, in
+agent-intervals of net work (one net agent clears ``interval × max_occupancy`` of work per
+interval — staffing's ``cap``; ``a_t``/``d_t`` are ``work_arrived_agent_intervals`` /
+``work_due_agent_intervals`` from :func:`planner.staffing.requirements`):
+
+* ``done[t]`` ≥ 0, 0 while the channel is closed, and ``done[t] ≤ (1 − shrinkage_t) × working_t``
+  (working = on shift − on break, the coverage expression);
+* ``work_done[t] = work_done[t−1] + done[t]`` with ``work_done[t] ≤ Σ_{τ≤t} a_τ`` (a variable bound:
+  no work before it arrives);
+* ``work_done[t] + late[t] ≥ Σ_{τ≤t} d_τ``, ``late[t]`` ≥ 0: work overdue at the end of ``t``, priced
+  like the coverage shortfall, ``shortfall_penalty_per_agent_hour × interval hours / (1 − shrinkage)``
+  per agent-interval of overdue net work per interval.
+
+There are no per-interval ``short`` / ``over`` slacks for such a group. Because deadlines are in
+arrival order, first-in first-out is earliest-deadline-first, so any schedule meeting these rows
+also meets every deadline when the work is done FIFO — which is how the result is checked: the
+``short`` column of the coverage frame for an email group is recomputed from the *expanded*
+schedule (:func:`deferred_lateness`, FIFO at ``working × (1 − shrinkage)``, the same re-simulation
+as :func:`planner.staffing.kpis_at`): the overdue work at each interval's end, in scheduled
+agents (rounded up); ``required`` stays staffing's ``required_scheduled``, for reference.
+
+A deferred group's horizon falls apart where no shift and no work can cross (e.g. a channel
+closed overnight with day shifts): :func:`deferred_parts` finds those cuts and each part is its
+own small model, solved one after another (exact when no work is late at a cut). On the week
+sample that is seven day-models of ~1 800 integer columns instead of one of ~12 700, on which
+:mod:`planner.solver` can run a full branch-and-bound.
+
 Breaks and shrinkage are not counted twice
 -----------------------------------------
 ``required_scheduled`` from :mod:`planner.staffing` is the number of agents that must be *working*
@@ -63,7 +105,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -75,11 +117,16 @@ from planner.solver import SolveResult, SolveStatus, combine, solve
 from planner.types import WEEKDAY_NAMES, BreakRule, Scenario, Settings, ShiftTemplate
 
 ProgressCallback = Callable[[float, str], None]
+_DEFERRED_COLUMNS = frozenset({"kind", "work_arrived_agent_intervals", "work_due_agent_intervals",
+                               "shrinkage", "is_open"})
 
 SHIFT_COLUMNS = ("agent", "group", "template", "start", "end", "paid_hours", "cost")
 ACTIVITY_COLUMNS = ("agent", "group", "activity", "start", "end", "paid")
 COVERAGE_COLUMNS = ("interval_start", "group", "required", "on_shift", "on_break", "working", "short",
                     "over")
+DEADLINE_MARGIN = 1e-6
+"""Agent-intervals of net work added to each deadline row so that solver tolerances never turn a
+plan the model calls on time into a late one in the FIFO re-simulation."""
 WELLBEING_COLUMNS = ("agent", "group", "template", "breaks_taken", "breaks_required",
                      "longest_stretch_minutes", "max_stretch_allowed_minutes", "min_gap_minutes",
                      "rule_ok")
@@ -97,6 +144,53 @@ class ScheduleResult:
     wellbeing: pd.DataFrame
     explanations: list[str]
     model_size: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DeferredWork:
+    """Deferred (email) work of one group per interval of the horizon.
+
+    Attributes
+    ----------
+    arrived : numpy.ndarray, shape (T,)
+        Work arriving in each interval, agent-intervals of net work (``work_arrived_agent_intervals``).
+    due : numpy.ndarray, shape (T,)
+        Work whose deadline falls at the end of each interval, same units
+        (``work_due_agent_intervals``; work due after the horizon is not included).
+    shrinkage : numpy.ndarray, shape (T,)
+        Share of working time lost to what breaks do not model, [0, 1).
+    is_open : numpy.ndarray of bool, shape (T,)
+        Whether agents may work the channel in the interval.
+    """
+
+    arrived: np.ndarray
+    due: np.ndarray
+    shrinkage: np.ndarray
+    is_open: np.ndarray
+
+    def __post_init__(self) -> None:
+        lengths = {np.asarray(v).shape for v in (self.arrived, self.due, self.shrinkage, self.is_open)}
+        if len(lengths) != 1 or len(next(iter(lengths))) != 1:
+            raise ValueError(f"deferred work arrays must be 1-D of one length, got shapes {sorted(lengths)}")
+        for name in ("arrived", "due"):
+            values = np.asarray(getattr(self, name), dtype=float)
+            if not np.all(np.isfinite(values)) or (values < 0).any():
+                raise ValueError(f"deferred work {name} must be finite agent-intervals ≥ 0")
+        shrink = np.asarray(self.shrinkage, dtype=float)
+        if not np.all((shrink >= 0) & (shrink < 1)):
+            raise ValueError("deferred work shrinkage must be in [0, 1)")
+        if float(np.sum(self.due)) > float(np.sum(self.arrived)) * (1 + 1e-9) + 1e-9:
+            raise ValueError("deferred work due exceeds the work arrived")
+
+    @classmethod
+    def from_requirements(cls, rows: pd.DataFrame, interval_starts: pd.DatetimeIndex) -> DeferredWork:
+        """From one email group's rows of :func:`planner.staffing.requirements`, aligned to the horizon."""
+        frame = rows.set_index(pd.DatetimeIndex(rows["interval_start"])).reindex(interval_starts)
+        return cls(
+            arrived=frame["work_arrived_agent_intervals"].fillna(0.0).to_numpy(dtype=float),
+            due=frame["work_due_agent_intervals"].fillna(0.0).to_numpy(dtype=float),
+            shrinkage=frame["shrinkage"].fillna(0.0).to_numpy(dtype=float),
+            is_open=frame["is_open"].eq(True).to_numpy(dtype=bool))
 
 
 @dataclass
@@ -122,6 +216,10 @@ class GroupModel:
     on_shift: dict[int, pulp.LpVariable] = field(default_factory=dict)
     cost_terms: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
     constraint_counts: dict[str, int] = field(default_factory=dict)
+    deferred: DeferredWork | None = None
+    done: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    work_done: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    late: dict[int, pulp.LpVariable] = field(default_factory=dict)
 
     @property
     def interval_count(self) -> int:
@@ -360,33 +458,94 @@ def add_coverage(model: GroupModel) -> None:
         model.add("cover", _expr(row) == float(model.required[i]))
 
 
+def add_deferred_work_flow(model: GroupModel) -> None:
+    """Deferred work done between its arrival and its deadline (replaces coverage for email).
+
+    Per interval ``t``, in agent-intervals of net work (see the module docstring):
+    ``0 ≤ done[t] ≤ (1 − shrinkage_t) × working_t`` (0 while closed);
+    ``work_done[t] = work_done[t−1] + done[t] ≤ Σ_{τ≤t} arrived_τ``;
+    ``work_done[t] + late[t] ≥ Σ_{τ≤t} due_τ`` (+ :data:`DEADLINE_MARGIN`, capped at the work arrived),
+    ``late[t]`` ≥ 0 priced ``shortfall_penalty_per_agent_hour × interval hours / (1 − shrinkage_t)``.
+    The cumulative (flow) form of due-date scheduling with release times (cumulative arrival,
+    service and deadline curves, as in :func:`planner.staffing.deferred_staffing`); earliest
+    deadline first is optimal for such fluid work, and FIFO is EDF here since deadlines follow
+    arrivals. Needs ``model.deferred``.
+    """
+    work = model.deferred
+    if work is None:
+        raise ValueError(f"group {model.group!r} has no deferred work to schedule")
+    n = model.interval_count
+    if np.asarray(work.arrived).shape != (n,):
+        raise ValueError(f"deferred work must have one value per interval ({n}), "
+                         f"got {np.asarray(work.arrived).shape[0]}")
+    arrived = np.cumsum(np.asarray(work.arrived, dtype=float))
+    due = np.cumsum(np.asarray(work.due, dtype=float))
+    net = 1.0 - np.asarray(work.shrinkage, dtype=float)
+    is_open = np.asarray(work.is_open, dtype=bool)
+    penalty = model.settings.shortfall_penalty_per_agent_hour * model.interval_hours
+    terms = coverage_terms(model)
+    previous: pulp.LpVariable | None = None
+    for t in range(n):
+        can_work = bool(is_open[t]) and bool(terms[t])
+        done = model.problem.add_variable(f"done_{t}", 0, None if can_work else 0)
+        cumulative = model.problem.add_variable(f"work_done_{t}", 0, float(arrived[t]))
+        model.done[t], model.work_done[t] = done, cumulative
+        balance = [(cumulative, 1.0), (done, -1.0)]
+        if previous is not None:
+            balance.append((previous, -1.0))
+        model.add("work_balance", _expr(balance) == 0)
+        if can_work:
+            model.add("work_capacity", _expr([(done, 1.0), *((v, -c * net[t]) for v, c in terms[t])]) <= 0)
+        if due[t] > DEADLINE_MARGIN:
+            need = min(float(due[t]) + DEADLINE_MARGIN, float(arrived[t]))
+            late = model.problem.add_variable(f"late_{t}", 0, need)
+            model.late[t] = late
+            model.cost_terms.append((late, penalty / net[t]))
+            model.add("deadline", _expr([(cumulative, 1.0), (late, 1.0)]) >= need)
+        previous = cumulative
+
+
 def set_objective(model: GroupModel) -> None:
     """Minimise labour cost + shortfall + over-staffing + skipped-break penalties."""
     model.problem.setObjective(_expr(model.cost_terms))
 
 
 def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
-                      break_rules: Sequence[BreakRule], settings: Settings, group: str) -> GroupModel:
+                      break_rules: Sequence[BreakRule], settings: Settings, group: str, *,
+                      deferred: DeferredWork | None = None,
+                      window: tuple[int, int] | None = None) -> GroupModel:
     """Build the integer program of one staffing group (every family above).
 
     Parameters
     ----------
     required : numpy.ndarray of int, shape (settings.interval_count,)
-        Agents that must be working in each interval of the horizon.
+        Agents that must be working in each interval of the horizon (with ``deferred``: for
+        reference only, not a constraint).
     templates, break_rules : the group's shift templates and their break rules.
     settings : Settings
     group : str
+    deferred : DeferredWork, optional
+        Deferred (email) work: schedule against cumulative work and deadlines
+        (:func:`add_deferred_work_flow`) instead of per-interval coverage.
+    window : (first, end), optional
+        Model only the intervals ``first ≤ i < end`` of the horizon (``required`` and ``deferred``
+        are then those of the window) and the shifts starting in it, re-indexed from ``first``
+        (see :func:`deferred_parts`).
     """
     plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
     starts, days = [], []
     for plan in plans:
         s, d = shift_grid.candidate_starts(plan.template, settings)
+        if window is not None:
+            inside = (s >= window[0]) & (s < window[1])
+            s, d = s[inside] - window[0], d[inside]
         starts.append(s)
         days.append(d)
     problem = pulp.LpProblem(f"schedule_{''.join(ch if ch.isalnum() else '_' for ch in group)}",
                              pulp.LpMinimize)
     model = GroupModel(group=group, plans=plans, starts=starts, start_days=days,
-                       required=np.asarray(required, dtype=float), settings=settings, problem=problem)
+                       required=np.asarray(required, dtype=float), settings=settings, problem=problem,
+                       deferred=deferred)
     add_shift_variables(model)
     apply_max_agents_per_start(model)
     add_break_variables(model)
@@ -395,9 +554,13 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     add_stretch_rule(model)
     add_gap_rule(model)
     add_agents_per_day(model)
-    add_shortfall_slack(model)
-    add_agents_on_shift(model)
-    add_coverage(model)
+    if deferred is None:
+        add_shortfall_slack(model)
+        add_agents_on_shift(model)
+        add_coverage(model)
+    else:
+        add_agents_on_shift(model)
+        add_deferred_work_flow(model)
     set_objective(model)
     return model
 
@@ -653,6 +816,44 @@ def coverage_from_schedule(shifts: pd.DataFrame, activities: pd.DataFrame, requi
         "over": np.maximum(working - need, 0)})
 
 
+def deferred_lateness(working: np.ndarray, deferred: DeferredWork) -> dict[str, np.ndarray]:
+    """Deferred work done first-in first-out by the scheduled agents, and what misses its deadline.
+
+    Parameters
+    ----------
+    working : numpy.ndarray, shape (T,)
+        Scheduled agents working (on shift, not on break) per interval.
+    deferred : DeferredWork
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``done`` (cumulative work done by each interval's end), ``overdue`` (work due by then
+        and not done, ≥ 0), ``late`` (work due at the end of the interval that misses its
+        deadline: ``min(due_t, overdue_t)``, since FIFO order is deadline order) — all in
+        agent-intervals of net work — and ``short_agents`` (int64: ⌈overdue / (1 − shrinkage)⌉,
+        the scheduled agents who would have had to work in the interval to clear it).
+
+    Notes
+    -----
+    FIFO with capacity ``working × (1 − shrinkage)`` per open interval is the work-conserving
+    queue (:func:`planner.staffing.done_curve`, Lindley's recursion in cumulative form) that
+    :func:`planner.staffing.kpis_at` re-simulates; it does at least as much work by every interval
+    as the model's ``work_done``, so its lateness is never more than the model's.
+    """
+    from planner.staffing import done_curve
+
+    net = 1.0 - np.asarray(deferred.shrinkage, dtype=float)
+    capacity = np.where(np.asarray(deferred.is_open, dtype=bool),
+                        np.asarray(working, dtype=float) * net, 0.0)
+    done = done_curve(np.cumsum(np.asarray(deferred.arrived, dtype=float)), capacity)
+    overdue = np.maximum(np.cumsum(np.asarray(deferred.due, dtype=float)) - done, 0.0)
+    overdue[overdue < DEADLINE_MARGIN] = 0.0
+    late = np.minimum(np.asarray(deferred.due, dtype=float), overdue)
+    short = np.ceil(overdue / net - DEADLINE_MARGIN).clip(min=0).astype(np.int64)
+    return {"done": done, "overdue": overdue, "late": late, "short_agents": short}
+
+
 def _when(start: pd.Timestamp, end: pd.Timestamp) -> str:
     day = WEEKDAY_NAMES[start.weekday()]
     if end.normalize() == start.normalize():
@@ -692,8 +893,12 @@ def explain_shortfall(model: GroupModel, coverage: pd.DataFrame) -> list[str]:
     """Plain-language explanations of every run of consecutive short intervals.
 
     e.g. ``"Sun 22:00–23:00 (voice): no template covers this interval; 3 agents short"`` — the
-    number is the largest shortfall in the run.
+    number is the largest shortfall in the run. A deferred (email) group's runs are those with
+    overdue work, e.g. ``"Mon 21:00–23:00 (email): 3.5 agent-hours of e-mail answered after its
+    deadline"`` (:func:`_explain_lateness`).
     """
+    if model.deferred is not None:
+        return _explain_lateness(model.group, model.deferred, model.settings, coverage)
     short = coverage["short"].to_numpy()
     starts = pd.DatetimeIndex(coverage["interval_start"])
     step = pd.Timedelta(minutes=model.settings.interval_minutes)
@@ -710,6 +915,33 @@ def explain_shortfall(model: GroupModel, coverage: pd.DataFrame) -> list[str]:
         worst = int(short[i:k + 1].max())
         lines.append(f"{_when(starts[i], starts[k] + step)} ({model.group}): {reason}; "
                      f"{worst} {_agents(worst)} short")
+        i = k + 1
+    return lines
+
+
+def _explain_lateness(group: str, deferred: DeferredWork, settings: Settings,
+                      coverage: pd.DataFrame) -> list[str]:
+    """Runs of intervals with overdue deferred work, with the agent-hours answered late.
+
+    e.g. ``"Mon 21:00–23:00 (email): 3.5 agent-hours of e-mail answered after its deadline"``; the
+    agent-hours are net work (:func:`deferred_lateness` ``late`` summed over the run × interval hours).
+    """
+    lateness = deferred_lateness(coverage["working"].to_numpy(dtype=float), deferred)
+    overdue, late = lateness["overdue"], lateness["late"]
+    starts = pd.DatetimeIndex(coverage["interval_start"])
+    step = pd.Timedelta(minutes=settings.interval_minutes)
+    lines: list[str] = []
+    i, n = 0, len(overdue)
+    while i < n:
+        if overdue[i] <= 0:
+            i += 1
+            continue
+        k = i
+        while k + 1 < n and overdue[k + 1] > 0:
+            k += 1
+        hours = float(late[i:k + 1].sum()) * settings.interval_minutes / 60.0
+        lines.append(f"{_when(starts[i], starts[k] + step)} ({group}): {hours:.1f} agent-hours of "
+                     f"e-mail answered after its deadline")
         i = k + 1
     return lines
 
@@ -733,12 +965,129 @@ def _required_array(required: np.ndarray | pd.Series, interval_starts: pd.Dateti
     return np.ceil(values - 1e-9).astype(np.int64)
 
 
+def deferred_parts(templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule], settings: Settings,
+                   deferred: DeferredWork) -> list[tuple[int, int]]:
+    """Split a deferred group's horizon where the flow model falls apart into independent parts.
+
+    A cut before interval ``c`` is exact when (1) no candidate shift works both ``c − 1`` and
+    ``c``; (2) no template's start window of one day has starts on both sides (so the per-day
+    bounds stay inside a part); and (3) the work arrived before ``c`` but due after it could not
+    be worked before ``c`` anyway — no open interval that a candidate shift covers lies between
+    its arrival and ``c`` (FIFO: it is the latest-arrived work, from the first interval ``k`` with
+    ``A(k) > D(c − 1)``). Then any schedule of the whole horizon is a schedule of each part with
+    that work arriving at ``c`` and the optimum is the sum of the parts' optima, as long as no work
+    is late at a cut (late work is carried into the next part as due at its start). Of a run of
+    valid cuts the *latest* is taken — just before work can resume — so that a part sees the
+    overdue cost of work it leaves late over the closed hours that follow it. E.g. a channel
+    closed overnight with day shifts splits into days (07:00 to 07:00): seven small models
+    instead of one large one, each solved to the gap far faster than the week (the LP + RENS
+    start of :mod:`planner.solver` then gets a full branch-and-bound on each).
+
+    Returns
+    -------
+    list of (first, end)
+        Consecutive half-open interval ranges covering the horizon, each with work to do.
+    """
+    n = settings.interval_count
+    plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
+    spans = np.zeros(n + 1, dtype=bool)  # spans[c]: a shift works both c − 1 and c
+    covered = np.zeros(n + 1, dtype=np.int64)
+    split_days = np.zeros(n + 1, dtype=bool)
+    for plan in plans:
+        starts, days = shift_grid.candidate_starts(plan.template, settings)
+        for s in starts:
+            spans[s + 1:min(s + plan.length, n)] = True
+            covered[s] += 1
+            covered[min(s + plan.length, n)] -= 1
+        for day in np.unique(days):
+            on_day = starts[days == day]
+            split_days[on_day.min() + 1:on_day.max() + 1] = True
+    workable = (np.cumsum(covered)[:n] > 0) & np.asarray(deferred.is_open, dtype=bool)
+    arrived = np.cumsum(np.asarray(deferred.arrived, dtype=float))
+    due = np.cumsum(np.asarray(deferred.due, dtype=float))
+    workable_before = np.concatenate(([0], np.cumsum(workable)))  # workable intervals in [0, c)
+    parts: list[tuple[int, int]] = []
+    first, pending = 0, 0
+    for c in range(1, n):
+        k = int(np.searchsorted(arrived, due[c - 1] + DEADLINE_MARGIN, side="right"))
+        if not (spans[c] or split_days[c] or workable_before[c] - workable_before[first] == 0
+                or (k < c and workable_before[c] - workable_before[k] > 0)):
+            pending = c
+        if pending and workable[c]:  # the latest valid cut before work resumes
+            parts.append((first, pending))
+            first, pending = pending, 0
+    parts.append((first, n))
+    return parts
+
+
+def _schedule_deferred(need: np.ndarray, interval_starts: pd.DatetimeIndex,
+                       templates: Sequence[ShiftTemplate],
+                       rules: Sequence[BreakRule], settings: Settings, group: str, first_agent: int,
+                       deferred: DeferredWork, solver: str | None, time_limit_seconds: float | None,
+                       gap: float | None) -> ScheduleResult:
+    """A deferred group, part by part (:func:`deferred_parts`), each part with the flow model."""
+    parts = deferred_parts(templates, rules, settings, deferred)
+    budget = float(time_limit_seconds if time_limit_seconds is not None
+                   else settings.solver_time_limit_seconds)
+    started = time.perf_counter()
+    arrived = np.asarray(deferred.arrived, dtype=float)
+    due = np.asarray(deferred.due, dtype=float)
+    results: list[SolveResult] = []
+    frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
+    size: dict[str, int] = {}
+    carried_arrived, carried_due, number = 0.0, 0.0, first_agent
+    for k, (a, b) in enumerate(parts):
+        part_arrived, part_due = arrived[a:b].copy(), due[a:b].copy()
+        part_arrived[0] += carried_arrived
+        part_due[0] += carried_due
+        work = DeferredWork(arrived=part_arrived, due=part_due,
+                            shrinkage=np.asarray(deferred.shrinkage, dtype=float)[a:b],
+                            is_open=np.asarray(deferred.is_open, dtype=bool)[a:b])
+        model = build_group_model(need[a:b], templates, rules, settings, group, deferred=work, window=(a, b))
+        for key, value in model_size(model).items():
+            size[key] = size.get(key, 0) + value
+        left = max(budget - (time.perf_counter() - started), 0.5)
+        result = solve(model.problem, settings, solver=solver, time_limit_seconds=left / (len(parts) - k),
+                       gap=gap)
+        results.append(result)
+        if not result.has_solution:
+            frames.append(_empty_frames())
+            carried_arrived += float(work.arrived.sum())
+            carried_due += float(work.due.sum())
+            continue
+        part_frames = expand_schedule(model, interval_starts[a:b], number)
+        number += len(part_frames[0])
+        frames.append(part_frames)
+        working = coverage_from_schedule(part_frames[0], part_frames[1], need[a:b], interval_starts[a:b],
+                                         group)["working"].to_numpy(dtype=float)
+        done = float(deferred_lateness(working, work)["done"][-1])
+        carried_arrived = float(work.arrived.sum()) - done
+        carried_due = max(float(work.due.sum()) - done, 0.0)
+    combined = combine(results) if len(results) > 1 else results[0]
+    if len(results) > 1:
+        statuses = sorted({r.status.value for r in results})
+        combined = replace(combined, message=f"{len(parts)} independent parts ({'/'.join(statuses)}); "
+                                             f"{results[0].message}")
+    shifts_frame = _concat([f[0] for f in frames], SHIFT_COLUMNS)
+    activities_frame = _concat([f[1] for f in frames], ACTIVITY_COLUMNS)
+    wellbeing_frame = _concat([f[2] for f in frames], WELLBEING_COLUMNS)
+    coverage = coverage_from_schedule(shifts_frame, activities_frame, need, interval_starts, group)
+    coverage["short"] = deferred_lateness(coverage["working"].to_numpy(dtype=float), deferred)["short_agents"]
+    explanations = _explain_lateness(group, deferred, settings, coverage)
+    explanations += [f"{group}: the solver returned no schedule for {interval_starts[a]:%a %H:%M}–"
+                     f"{interval_starts[b - 1]:%a %H:%M} ({r.status.value}: {r.message})"
+                     for (a, b), r in zip(parts, results, strict=True) if not r.has_solution]
+    return ScheduleResult(solve=combined, per_group={group: combined}, shifts=shifts_frame,
+                          activities=activities_frame, coverage=coverage, wellbeing=wellbeing_frame,
+                          explanations=explanations, model_size=size)
+
+
 def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.DatetimeIndex | Sequence,
                          templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule],
                          settings: Settings, group: str = "group", *, first_agent: int = 1,
                          solver: str | None = None, time_limit_seconds: float | None = None,
-                         gap: float | None = None) -> ScheduleResult:
-    """Schedule one staffing group against its per-interval requirement.
+                         gap: float | None = None, deferred: DeferredWork | None = None) -> ScheduleResult:
+    """Schedule one staffing group against its per-interval requirement (or its deferred work).
 
     Parameters
     ----------
@@ -758,6 +1107,10 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
     first_agent : int
         Number of the first agent (agents are ``Agent 001`` …).
     solver, time_limit_seconds, gap : optional overrides of the solver settings.
+    deferred : DeferredWork, optional
+        Deferred (email) work: the model meets cumulative work and deadlines
+        (:func:`add_deferred_work_flow`) and ``required`` is reported for reference only; the
+        coverage frame's ``short`` is then the overdue work in agents (:func:`deferred_lateness`).
 
     Returns
     -------
@@ -767,6 +1120,9 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
     need = _required_array(required, interval_starts)
     names = {t.name for t in templates}
     rules = [r for r in break_rules if r.template in names]
+    if deferred is not None:
+        return _schedule_deferred(need, interval_starts, templates, rules, settings, group, first_agent,
+                                  deferred, solver, time_limit_seconds, gap)
     model = build_group_model(need, templates, rules, settings, group)
     size = model_size(model)
     result = solve(model.problem, settings, solver=solver, time_limit_seconds=time_limit_seconds, gap=gap)
@@ -868,7 +1224,10 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
         Shift templates, break rules and settings.
     requirements : pandas.DataFrame
         From :func:`planner.staffing.requirements`; uses ``interval_start``, ``group`` and
-        ``required_scheduled`` (agents working, on shift and not on a modelled break).
+        ``required_scheduled`` (agents working, on shift and not on a modelled break); for email
+        groups (``kind == "email"``) with ``work_arrived_agent_intervals`` and
+        ``work_due_agent_intervals``, those with ``shrinkage`` and ``is_open`` instead: the
+        group is scheduled against its work and deadlines (:class:`DeferredWork`).
     progress : callable, optional
         ``progress(fraction 0..1, message)``.
 
@@ -897,8 +1256,12 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
         templates = scenario.templates_of(group)
         if not templates and not (required > 0).any():
             continue
+        deferred = None
+        if (set(rows.columns) >= _DEFERRED_COLUMNS and len(rows)
+                and (rows["kind"] == "email").all()):
+            deferred = DeferredWork.from_requirements(rows, interval_starts)
         part = schedule_requirement(required, interval_starts, templates, scenario.break_rules, settings,
-                                    group, first_agent=next_agent)
+                                    group, first_agent=next_agent, deferred=deferred)
         next_agent += len(part.shifts)
         results[group] = part
     if progress:

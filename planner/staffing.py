@@ -54,12 +54,19 @@ REQUIREMENT_COLUMNS: tuple[str, ...] = (
     # extra to the contract, needed by kpis_at and useful in reports:
     "is_open", "answer_seconds", "target_service_level", "max_occupancy",
     "service_level_definition", "response_hours", "due_interval_start", "interval_minutes",
+    "work_arrived_agent_intervals", "work_due_agent_intervals",
 )
 """Columns of :func:`requirements`. After ``concurrency`` come columns that carry the channel's
 targets so :func:`kpis_at` needs nothing but the frame: ``is_open``, ``answer_seconds``,
 ``target_service_level``, ``max_occupancy``, ``service_level_definition``, ``response_hours``,
 ``due_interval_start`` (email: start of the last interval by whose end the contacts arriving in
-this interval must be handled; NaT when that is after the horizon) and ``interval_minutes``."""
+this interval must be handled; NaT when that is after the horizon), ``interval_minutes``, and for
+email (NaN for voice/chat) ``work_arrived_agent_intervals`` — the work arriving in the interval — and
+``work_due_agent_intervals`` — the work whose deadline falls at the interval's end (deadlines after
+the horizon are not counted) — both in agent-intervals of *net* work: one net agent clears
+``interval_minutes × 60 × max_occupancy`` agent-seconds per open interval, the ``cap`` of
+:func:`deferred_staffing` (their running sums are its *A(t)* and *D(t)* divided by ``cap``). The
+scheduler plans deferred work against these (:func:`planner.scheduling.add_deferred_work_flow`)."""
 
 KPI_COLUMNS: tuple[str, ...] = ("net_agents", "service_level", "asa_seconds", "abandon",
                                 "occupancy", "backlog", "oldest_age_minutes", "deadline_met")
@@ -696,6 +703,7 @@ def requirements(scenario: Scenario, live: pd.DataFrame, *,
     backlog, oldest = column(np.nan), column(np.nan)
     starts_ns = starts.to_numpy()
     due_start = np.full((n_t, n_g), np.datetime64("NaT"), dtype=starts_ns.dtype)
+    work_arrived, work_due = column(np.nan), column(np.nan)
     for k, group in enumerate(groups):
         channel = scenario.channel(group.channel)
         if channel.kind == "email":
@@ -713,6 +721,10 @@ def requirements(scenario: Scenario, live: pd.DataFrame, *,
                                      / (result["net_agents"][staffed] * interval_seconds))
             inside = result["due"] < n_t
             due_start[inside, k] = starts_ns[result["due"][inside]]
+            cap = interval_seconds * channel.max_occupancy
+            arriving = workload[:, k] * interval_seconds
+            work_arrived[:, k] = arriving / cap
+            work_due[:, k] = np.bincount(result["due"], weights=arriving, minlength=n_t + 1)[:n_t] / cap
         else:
             result = _immediate(channel, workload[:, k], aht[:, k], group.name, starts)
             net[:, k] = result["net_agents"]
@@ -765,6 +777,8 @@ def requirements(scenario: Scenario, live: pd.DataFrame, *,
                                      for c in channels], float),
         "due_interval_start": due_start.reshape(rows),
         "interval_minutes": np.full(rows, settings.interval_minutes, dtype=np.int64),
+        "work_arrived_agent_intervals": work_arrived.reshape(rows),
+        "work_due_agent_intervals": work_due.reshape(rows),
     })
 
 

@@ -436,3 +436,150 @@ def test_wellbeing_summary_occupancy_above_cap_only_where_short(small_scenario) 
     met = [group for group in ("voice", "chat") if short[group] == 0]
     assert "voice" in met  # this instance covers voice fully, so the check below is not vacuous
     assert (summary.loc[met, "share_above_occupancy_cap"] == 0.0).all()
+
+
+# ------------------------------------------------------------- deferred work (email) as a flow
+def deferred(arrived: dict[int, float], due: dict[int, float], shrinkage: float = 0.0,
+             closed: Sequence[int] = ()) -> scheduling.DeferredWork:
+    """Work per hour of the HOURLY day, in agent-intervals of net work."""
+    is_open = np.ones(24, dtype=bool)
+    is_open[list(closed)] = False
+    return scheduling.DeferredWork(
+        arrived=np.array([arrived.get(h, 0.0) for h in range(24)], dtype=float),
+        due=np.array([due.get(h, 0.0) for h in range(24)]), shrinkage=np.full(24, shrinkage),
+        is_open=is_open)
+
+
+def run_deferred(work: scheduling.DeferredWork, templates: Sequence[ShiftTemplate],
+                 rules: Sequence[BreakRule] = (), required: np.ndarray | None = None) -> ScheduleResult:
+    need = np.zeros(24, dtype=int) if required is None else required
+    return schedule_requirement(need, HOURLY.interval_starts(), templates, rules, HOURLY, group="email",
+                                deferred=work)
+
+
+def test_deferred_work_flow_is_cheaper_than_covering_a_flat_requirement_and_meets_every_deadline() -> None:
+    # flat 1 agent 08:00–16:00 with an unpaid lunch: per interval the lunch hour needs a second
+    # shift; as work (7 agent-hours arriving 08:00–15:00, all due by 16:00) one agent clears it.
+    rules = [BreakRule("t8", "LUNCH", 60, 180, 300, paid=False)]
+    flat = hourly_requirement({h: 1 for h in range(8, 16)})
+    covered = run(flat, [at_eight("t8", 8)], rules)
+    work = deferred({h: 1 for h in range(8, 15)}, {15: 7.0})
+    flowed = run_deferred(work, [at_eight("t8", 8)], rules, required=flat)
+    # two shifts of 7 paid hours, 14 working hours against 8 required: 6 over
+    over = 6 * HOURLY.overstaff_penalty_per_agent_hour
+    assert covered.solve.objective == pytest.approx(2 * 7 * COST + over)
+    assert flowed.solve.objective == pytest.approx(7 * COST)  # one shift
+    assert flowed.solve.objective < covered.solve.objective
+    lateness = scheduling.deferred_lateness(coverage_working(flowed), work)
+    assert lateness["overdue"].max() == 0 and flowed.coverage["short"].sum() == 0
+    assert flowed.explanations == []
+    # required is still reported, for reference
+    np.testing.assert_array_equal(flowed.coverage["required"], flat)
+
+
+def test_deferred_work_is_not_done_before_it_arrives() -> None:
+    # 4 agent-hours arriving at 14:00, due by 16:00: one agent would suffice if it could work
+    # ahead in the morning; it cannot, so two agents work 14:00–16:00.
+    work = deferred({14: 4}, {15: 4.0})
+    result = run_deferred(work, [at_eight("t8", 8)])
+    assert len(result.shifts) == 2
+    assert result.coverage["short"].sum() == 0
+
+
+def test_deferred_work_counts_shrinkage() -> None:
+    # 3 agent-hours of net work at 50 % shrinkage need 6 agent-hours of scheduled work: 2 agents
+    work = deferred({8: 3}, {11: 3.0}, shrinkage=0.5)
+    result = run_deferred(work, [at_eight("t4", 4)])
+    assert len(result.shifts) == 2
+
+
+def test_deferred_work_late_when_nobody_can_work_is_penalised_and_explained() -> None:
+    # work due by 21:00 but the only shift ends at 12:00, and the channel is closed 08:00–09:00
+    work = deferred({18: 2}, {20: 2.0})
+    result = run_deferred(work, [at_eight("t4", 4)])
+    assert len(result.shifts) == 0
+    # 2 agent-intervals overdue at the end of 20:00, 21:00, 22:00 and 23:00, each priced as 2 agents
+    # short for an interval
+    hours = HOURLY.interval_minutes / 60
+    assert result.solve.objective == pytest.approx(2 * 4 * HOURLY.shortfall_penalty_per_agent_hour * hours)
+    np.testing.assert_array_equal(result.coverage["short"].to_numpy()[20:], [2, 2, 2, 2])
+    assert result.explanations == ["Mon 20:00–24:00 (email): 2.0 agent-hours of e-mail answered after its "
+                                   "deadline"]
+    closed = deferred({8: 1}, {9: 1.0}, closed=[8])
+    result = run_deferred(closed, [at_eight("t4", 4)])  # may work at 09:00 only
+    assert len(result.shifts) == 1
+    assert scheduling.deferred_lateness(coverage_working(result), closed)["overdue"].max() == 0
+
+
+def test_requirements_carry_deferred_work_in_agent_intervals(small_scenario) -> None:  # type: ignore[no-untyped-def]
+    from planner import demand, staffing
+
+    requirements = staffing.requirements(small_scenario, demand.live_demand(small_scenario))
+    email = requirements[requirements["kind"] == "email"]
+    other = requirements[requirements["kind"] != "email"]
+    assert other["work_arrived_agent_intervals"].isna().all()
+    assert other["work_due_agent_intervals"].isna().all()
+    interval_seconds = small_scenario.settings.interval_minutes * 60.0
+    cap = interval_seconds * email["max_occupancy"].iloc[0]
+    # conservation: arrived work = workload; due never runs ahead of arrivals; what is not due in
+    # the horizon is due after it
+    np.testing.assert_allclose(email["work_arrived_agent_intervals"].sum() * cap,
+                               email["workload_erlangs"].sum() * interval_seconds)
+    arrived = np.cumsum(email["work_arrived_agent_intervals"].to_numpy())
+    due = np.cumsum(email["work_due_agent_intervals"].to_numpy())
+    assert (due <= arrived + 1e-9).all()
+    after = email.loc[email["due_interval_start"].isna(), "work_arrived_agent_intervals"].sum()
+    assert due[-1] + after == pytest.approx(arrived[-1])
+
+
+def test_schedule_scenario_schedules_email_against_deadlines(small_scenario) -> None:  # type: ignore[no-untyped-def]
+    from planner import demand, staffing
+
+    templates = (ShiftTemplate("email 4h", "email", 240, earliest_start_minute=480, latest_start_minute=840,
+                               start_step_minutes=60, cost_per_hour=COST),)
+    scenario = small_scenario.replace(shift_templates=templates, break_rules=())
+    requirements = staffing.requirements(scenario, demand.live_demand(scenario))
+    result = schedule_scenario(scenario, requirements)
+    assert result.per_group["email"].status == SolveStatus.optimal
+    email = requirements[requirements["group"] == "email"].reset_index(drop=True)
+    cov = result.coverage[result.coverage["group"] == "email"].set_index("interval_start")
+    cov = cov.loc[email["interval_start"]]
+    kpis = staffing.kpis_at(email, cov["working"].to_numpy(dtype=float))
+    assert kpis["deadline_met"].all()  # the independent FIFO re-simulation agrees
+    assert cov["short"].sum() == 0
+    # the flow model needs no more agent-hours than covering staffing's per-interval requirement
+    assert cov["working"].sum() <= email["required_scheduled"].sum()
+
+
+def two_day_work(due_monday_from: int = 20) -> tuple[Settings, scheduling.DeferredWork]:
+    """Open 08:00–20:00; work arriving before ``due_monday_from`` is due Monday 20:00, later work
+    (some overnight) Tuesday 20:00."""
+    settings = Settings(start_date=MONDAY, days=2, interval_minutes=60, solver_gap=0.0,
+                        solver_time_limit_seconds=30.0)
+    hours = np.arange(48) % 24
+    is_open = (hours >= 8) & (hours < 20)
+    arrived = np.where(is_open, 1.0, 0.25)
+    due = np.zeros(48)
+    due[19], due[43] = arrived[:due_monday_from].sum(), arrived[due_monday_from:44].sum()
+    return settings, scheduling.DeferredWork(arrived, due, np.zeros(48), is_open)
+
+
+def test_deferred_parts_split_where_no_shift_or_work_crosses_and_match_the_whole_model() -> None:
+    settings, work = two_day_work()
+    day = ShiftTemplate("d8", "email", 480, earliest_start_minute=480, latest_start_minute=720,
+                        start_step_minutes=60, cost_per_hour=COST)
+    parts = scheduling.deferred_parts([day], [], settings, work)
+    assert parts == [(0, 32), (32, 48)]  # cut at Tuesday 08:00, just before work can resume
+    split = schedule_requirement(np.zeros(48), settings.interval_starts(), [day], [], settings, "email",
+                                 deferred=work)
+    whole = build_group_model(np.zeros(48), [day], [], settings, "email", deferred=work)
+    assert solve(whole.problem, settings).objective == pytest.approx(split.solve.objective)
+    assert split.coverage["short"].sum() == 0
+    assert "2 independent parts" in split.solve.message
+    # a shift working across 08:00 moves the cut before its start (Tuesday 04:00)
+    early = ShiftTemplate("e8", "email", 480, earliest_start_minute=240, latest_start_minute=240,
+                          start_step_minutes=60, cost_per_hour=COST)
+    assert scheduling.deferred_parts([day, early], [], settings, work) == [(0, 28), (28, 48)]
+    # work arriving Monday afternoon and due Tuesday may be done on Monday: no cut
+    settings, work = two_day_work(due_monday_from=12)
+    assert scheduling.deferred_parts([day], [], settings, work) == [(0, 48)]
