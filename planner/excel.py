@@ -141,7 +141,7 @@ _SETTINGS = _Sheet(
         _Column("solver", "solver", "choice", choices=("highs", "cbc"),
                 note="MILP solver: highs or cbc. Default highs."),
         _Column("solver_time_limit_seconds", "solver_time_limit_seconds", "number",
-                note="Wall-clock limit of one schedule solve, seconds (> 0). Default 60."),
+                note="Solver time limit for the whole schedule (all groups), seconds (> 0). Default 60."),
         _Column("solver_gap", "solver_gap", "number",
                 note="Relative optimality gap at which the solver may stop, [0, 1). Default 0.01."),
         _Column("solver_threads", "solver_threads", "int", note="Solver threads (≥ 1). Default 1."),

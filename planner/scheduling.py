@@ -1247,6 +1247,9 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
     results: dict[str, ScheduleResult] = {}
     next_agent = 1
     started = time.perf_counter()
+    # Settings.solver_time_limit_seconds bounds the whole schedule, not each group: every group gets
+    # a fair share of what is left, so time an easy group does not use passes to the harder ones.
+    budget = float(settings.solver_time_limit_seconds)
     for k, group in enumerate(groups):
         if progress:
             progress(k / max(len(groups), 1), f"scheduling {group}")
@@ -1260,8 +1263,10 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
         if (set(rows.columns) >= _DEFERRED_COLUMNS and len(rows)
                 and (rows["kind"] == "email").all()):
             deferred = DeferredWork.from_requirements(rows, interval_starts)
+        left = max(budget - (time.perf_counter() - started), min(0.5, budget))
         part = schedule_requirement(required, interval_starts, templates, scenario.break_rules, settings,
-                                    group, first_agent=next_agent, deferred=deferred)
+                                    group, first_agent=next_agent, deferred=deferred,
+                                    time_limit_seconds=left / (len(groups) - k))
         next_agent += len(part.shifts)
         results[group] = part
     if progress:

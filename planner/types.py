@@ -508,7 +508,8 @@ class Settings:
     solver : {"highs", "cbc"}
         MILP backend.
     solver_time_limit_seconds : float
-        Wall-clock limit of one schedule solve (> 0).
+        Wall-clock limit of the solver over the whole schedule, all staffing groups together (> 0);
+        each group gets a fair share of what the groups before it left unused.
     solver_gap : float
         Relative optimality gap at which the solver may stop, [0, 1).
     solver_threads : int

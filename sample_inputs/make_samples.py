@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write into")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for days, stem, limit in ((7, "contact_center_week", 60.0), (1, "contact_center_day", 20.0)):
+    for days, stem, limit in ((7, "contact_center_week", 50.0), (1, "contact_center_day", 20.0)):
         scenario = build_scenario(days, stem.replace("_", " "), limit)
         path = args.out / f"{stem}.xlsx"
         write_scenario(scenario, path)
