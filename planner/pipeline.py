@@ -1,24 +1,23 @@
 """The whole planning pipeline: demand → requirements → schedule → predicted KPIs → mix.
 
-:func:`run_plan` is what ``planner plan``, the web jobs and the tests call. The scheduling and
-mix modules are optional at import time: when either is absent its part of the plan is ``None``
-and an explanation says so.
+:func:`run_plan` is what ``planner plan``, the web jobs and the tests call. The schedule and the
+mix can be switched off per run, and are skipped when the scenario has no shift templates or no
+self-service rows; the skipped part of the plan is then ``None`` and an explanation says why.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner import demand, staffing
+from planner import demand, scheduling, staffing
+from planner import mix as mix_module
 from planner.types import Scenario
 
 Progress = Callable[[float, str], None]
@@ -86,17 +85,6 @@ class Plan:
     explanations: tuple[str, ...] = field(default=())
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """``planner.<name>`` when it exists; None when the module itself is missing."""
-    full = f"planner.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-
-
 def _stage_progress(progress: Progress | None, stage: str) -> Progress:
     low, high = _STAGES[stage]
 
@@ -155,10 +143,7 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     schedule_result = None
     report = _stage_progress(progress, "schedule")
     if schedule:
-        scheduling = _optional_module("scheduling")
-        if scheduling is None:
-            notes.append("Schedule not computed: the scheduling module is not installed.")
-        elif not scenario.shift_templates:
+        if not scenario.shift_templates:
             notes.append("Schedule not computed: the scenario has no shift templates.")
         else:
             report(0.0, "shifts and breaks (integer program)")
@@ -179,10 +164,7 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     mix_result = None
     report = _stage_progress(progress, "mix")
     if mix:
-        mix_module = _optional_module("mix")
-        if mix_module is None:
-            notes.append("Mix not computed: the mix module is not installed.")
-        elif not scenario.deflections:
+        if not scenario.deflections:
             notes.append("Mix not computed: the scenario has no self-service (Deflection) rows.")
         else:
             report(0.0, "human/automation mix")
