@@ -86,11 +86,15 @@ schedule (:func:`deferred_lateness`, FIFO at ``working × (1 − shrinkage)``, t
 as :func:`planner.staffing.kpis_at`): the overdue work at each interval's end, in scheduled
 agents (rounded up); ``required`` stays staffing's ``required_scheduled``, for reference.
 
-A deferred group's horizon falls apart where no shift and no work can cross (e.g. a channel
-closed overnight with day shifts): :func:`deferred_parts` finds those cuts and each part is its
-own small model, solved one after another (exact when no work is late at a cut). On the week
-sample that is seven day-models of ~1 800 integer columns instead of one of ~12 700, on which
-:mod:`planner.solver` can run a full branch-and-bound.
+Independent parts of the horizon
+--------------------------------
+Any group's horizon falls apart where no shift can cross (day shifts that never run past
+midnight; for deferred work, also no work that could be done on both sides): :func:`independent_parts`
+finds those cuts and each part is its own small model, solved one after another with a share of
+the time limit in proportion to its integer columns (exact for coverage; for deferred work exact
+when no work is late at a cut). On the week sample that is seven day-models of ~1 800 integer
+columns per group instead of one of ~12 700, on which :mod:`planner.solver` runs a full
+branch-and-bound from its LP + RENS start (the week as one model only gets the start).
 
 Breaks and shrinkage are not counted twice
 -----------------------------------------
@@ -530,7 +534,7 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     window : (first, end), optional
         Model only the intervals ``first ≤ i < end`` of the horizon (``required`` and ``deferred``
         are then those of the window) and the shifts starting in it, re-indexed from ``first``
-        (see :func:`deferred_parts`).
+        (see :func:`independent_parts`).
     """
     plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
     starts, days = [], []
@@ -965,28 +969,36 @@ def _required_array(required: np.ndarray | pd.Series, interval_starts: pd.Dateti
     return np.ceil(values - 1e-9).astype(np.int64)
 
 
-def deferred_parts(templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule], settings: Settings,
-                   deferred: DeferredWork) -> list[tuple[int, int]]:
-    """Split a deferred group's horizon where the flow model falls apart into independent parts.
+def independent_parts(templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule],
+                      settings: Settings, deferred: DeferredWork | None = None) -> list[tuple[int, int]]:
+    """Split a group's horizon where its model falls apart into independent parts.
 
     A cut before interval ``c`` is exact when (1) no candidate shift works both ``c − 1`` and
     ``c``; (2) no template's start window of one day has starts on both sides (so the per-day
-    bounds stay inside a part); and (3) the work arrived before ``c`` but due after it could not
-    be worked before ``c`` anyway — no open interval that a candidate shift covers lies between
-    its arrival and ``c`` (FIFO: it is the latest-arrived work, from the first interval ``k`` with
-    ``A(k) > D(c − 1)``). Then any schedule of the whole horizon is a schedule of each part with
-    that work arriving at ``c`` and the optimum is the sum of the parts' optima, as long as no work
-    is late at a cut (late work is carried into the next part as due at its start). Of a run of
-    valid cuts the *latest* is taken — just before work can resume — so that a part sees the
-    overdue cost of work it leaves late over the closed hours that follow it. E.g. a channel
-    closed overnight with day shifts splits into days (07:00 to 07:00): seven small models
-    instead of one large one, each solved to the gap far faster than the week (the LP + RENS
-    start of :mod:`planner.solver` then gets a full branch-and-bound on each).
+    bounds stay inside a part); and, for deferred work only, (3) the work arrived before ``c`` but
+    due after it could not be worked before ``c`` anyway — no open interval that a candidate
+    shift covers lies between its arrival and ``c`` (FIFO: it is the latest-arrived work, from the
+    first interval ``k`` with ``A(k) > D(c − 1)``). Then every variable and constraint of the
+    model lies on one side of the cut, and the optimum of the whole horizon is the sum of the
+    parts' optima (for deferred work: as long as no work is late at a cut — late work is carried
+    into the next part as due at its start). Of a run of valid cuts the *latest* is taken — just
+    before work can resume — so that a part sees the overdue cost of work it leaves late over the
+    closed hours that follow it, and every part holds intervals a shift can work. E.g. day shifts
+    that never cross midnight split a week into seven days (07:00 to 07:00): seven models of
+    ~1 800 integer columns instead of one of ~12 700, each of which :mod:`planner.solver` can
+    search by full branch-and-bound (the week as one model only gets its LP + RENS start).
+
+    Parameters
+    ----------
+    templates, break_rules : the group's shift templates and their break rules.
+    settings : Settings
+    deferred : DeferredWork, optional
+        The group's deferred work (adds condition 3; a part must hold an interval that is open).
 
     Returns
     -------
     list of (first, end)
-        Consecutive half-open interval ranges covering the horizon, each with work to do.
+        Consecutive half-open interval ranges covering the horizon.
     """
     n = settings.interval_count
     plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
@@ -1002,16 +1014,20 @@ def deferred_parts(templates: Sequence[ShiftTemplate], break_rules: Sequence[Bre
         for day in np.unique(days):
             on_day = starts[days == day]
             split_days[on_day.min() + 1:on_day.max() + 1] = True
-    workable = (np.cumsum(covered)[:n] > 0) & np.asarray(deferred.is_open, dtype=bool)
-    arrived = np.cumsum(np.asarray(deferred.arrived, dtype=float))
-    due = np.cumsum(np.asarray(deferred.due, dtype=float))
+    workable = np.cumsum(covered)[:n] > 0
+    if deferred is not None:
+        workable &= np.asarray(deferred.is_open, dtype=bool)
+        arrived = np.cumsum(np.asarray(deferred.arrived, dtype=float))
+        due = np.cumsum(np.asarray(deferred.due, dtype=float))
     workable_before = np.concatenate(([0], np.cumsum(workable)))  # workable intervals in [0, c)
     parts: list[tuple[int, int]] = []
     first, pending = 0, 0
     for c in range(1, n):
-        k = int(np.searchsorted(arrived, due[c - 1] + DEADLINE_MARGIN, side="right"))
-        if not (spans[c] or split_days[c] or workable_before[c] - workable_before[first] == 0
-                or (k < c and workable_before[c] - workable_before[k] > 0)):
+        valid = not (spans[c] or split_days[c] or workable_before[c] - workable_before[first] == 0)
+        if valid and deferred is not None:
+            k = int(np.searchsorted(arrived, due[c - 1] + DEADLINE_MARGIN, side="right"))
+            valid = not (k < c and workable_before[c] - workable_before[k] > 0)
+        if valid:
             pending = c
         if pending and workable[c]:  # the latest valid cut before work resumes
             parts.append((first, pending))
@@ -1020,50 +1036,87 @@ def deferred_parts(templates: Sequence[ShiftTemplate], break_rules: Sequence[Bre
     return parts
 
 
-def _schedule_deferred(need: np.ndarray, interval_starts: pd.DatetimeIndex,
-                       templates: Sequence[ShiftTemplate],
-                       rules: Sequence[BreakRule], settings: Settings, group: str, first_agent: int,
-                       deferred: DeferredWork, solver: str | None, time_limit_seconds: float | None,
-                       gap: float | None) -> ScheduleResult:
-    """A deferred group, part by part (:func:`deferred_parts`), each part with the flow model."""
-    parts = deferred_parts(templates, rules, settings, deferred)
+def _part_weights(templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule], settings: Settings,
+                  parts: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Integer columns (shift starts + break starts) of each part's model: its share of the time."""
+    plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
+    bounds = np.asarray([a for a, _ in parts] + [settings.interval_count])
+    weights = np.zeros(len(parts))
+    for plan in plans:
+        starts, _ = shift_grid.candidate_starts(plan.template, settings)
+        per_start = 1 + sum(len(a.positions) for a in plan.activities)
+        owner = np.searchsorted(bounds, starts, side="right") - 1
+        np.add.at(weights, owner, per_start)
+    return np.maximum(weights, 1.0)
+
+
+def _schedule_parts(need: np.ndarray, interval_starts: pd.DatetimeIndex, templates: Sequence[ShiftTemplate],
+                    rules: Sequence[BreakRule], settings: Settings, group: str, first_agent: int,
+                    deferred: DeferredWork | None, solver: str | None, time_limit_seconds: float | None,
+                    gap: float | None, progress: ProgressCallback | None = None) -> ScheduleResult:
+    """Schedule a group part by part (:func:`independent_parts`), one model per part.
+
+    The time limit is shared over the parts by their integer columns, out of what is left when each
+    part starts (a part that closes its gap early passes its time on). Deferred work still open
+    at the end of a part is carried into the next as arrived (and, if overdue, due) at its start.
+    """
+    parts = independent_parts(templates, rules, settings, deferred)
+    weights = _part_weights(templates, rules, settings, parts)
     budget = float(time_limit_seconds if time_limit_seconds is not None
                    else settings.solver_time_limit_seconds)
     started = time.perf_counter()
-    arrived = np.asarray(deferred.arrived, dtype=float)
-    due = np.asarray(deferred.due, dtype=float)
     results: list[SolveResult] = []
     frames: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
+    explanations: list[str] = []
     size: dict[str, int] = {}
     carried_arrived, carried_due, number = 0.0, 0.0, first_agent
+    step = pd.Timedelta(minutes=settings.interval_minutes)
     for k, (a, b) in enumerate(parts):
-        part_arrived, part_due = arrived[a:b].copy(), due[a:b].copy()
-        part_arrived[0] += carried_arrived
-        part_due[0] += carried_due
-        work = DeferredWork(arrived=part_arrived, due=part_due,
-                            shrinkage=np.asarray(deferred.shrinkage, dtype=float)[a:b],
-                            is_open=np.asarray(deferred.is_open, dtype=bool)[a:b])
-        model = build_group_model(need[a:b], templates, rules, settings, group, deferred=work, window=(a, b))
+        if progress and len(parts) > 1:
+            progress(k / len(parts), f"scheduling {group}: part {k + 1} of {len(parts)}, "
+                                     f"{_when(interval_starts[a], interval_starts[b - 1] + step)}")
+        work = None
+        if deferred is not None:
+            part_arrived = np.asarray(deferred.arrived, dtype=float)[a:b].copy()
+            part_due = np.asarray(deferred.due, dtype=float)[a:b].copy()
+            part_arrived[0] += carried_arrived
+            part_due[0] += carried_due
+            work = DeferredWork(arrived=part_arrived, due=part_due,
+                                shrinkage=np.asarray(deferred.shrinkage, dtype=float)[a:b],
+                                is_open=np.asarray(deferred.is_open, dtype=bool)[a:b])
+        model = build_group_model(need[a:b], templates, rules, settings, group, deferred=work,
+                                  window=None if len(parts) == 1 else (a, b))
         for key, value in model_size(model).items():
             size[key] = size.get(key, 0) + value
-        left = max(budget - (time.perf_counter() - started), 0.5)
-        result = solve(model.problem, settings, solver=solver, time_limit_seconds=left / (len(parts) - k),
-                       gap=gap)
+        left = max(budget - (time.perf_counter() - started), 0.0)
+        share = float(weights[k] / weights[k:].sum())
+        # a part reached after the budget is spent still gets a moment to find a plan (≤ 0.2 s)
+        limit = max(left * share, min(0.2, budget / len(parts)))
+        result = solve(model.problem, settings, solver=solver, time_limit_seconds=limit, gap=gap)
         results.append(result)
         if not result.has_solution:
             frames.append(_empty_frames())
-            carried_arrived += float(work.arrived.sum())
-            carried_due += float(work.due.sum())
+            when = _when(interval_starts[a], interval_starts[b - 1] + step)
+            span = "" if len(parts) == 1 else f" for {when}"
+            explanations.append(f"{group}: the solver returned no schedule{span} "
+                                f"({result.status.value}: {result.message})")
+            if work is not None:
+                carried_arrived += float(work.arrived.sum())
+                carried_due += float(work.due.sum())
             continue
         part_frames = expand_schedule(model, interval_starts[a:b], number)
         number += len(part_frames[0])
         frames.append(part_frames)
-        working = coverage_from_schedule(part_frames[0], part_frames[1], need[a:b], interval_starts[a:b],
-                                         group)["working"].to_numpy(dtype=float)
-        done = float(deferred_lateness(working, work)["done"][-1])
-        carried_arrived = float(work.arrived.sum()) - done
-        carried_due = max(float(work.due.sum()) - done, 0.0)
-    combined = combine(results) if len(results) > 1 else results[0]
+        part_coverage = coverage_from_schedule(part_frames[0], part_frames[1], need[a:b],
+                                               interval_starts[a:b], group)
+        if work is None:
+            explanations += explain_shortfall(model, part_coverage)
+        else:
+            done = float(deferred_lateness(part_coverage["working"].to_numpy(dtype=float), work)["done"][-1])
+            carried_arrived = float(work.arrived.sum()) - done
+            carried_due = max(float(work.due.sum()) - done, 0.0)
+    target = gap if gap is not None else settings.solver_gap
+    combined = combine(results, rel_gap=target) if len(results) > 1 else results[0]
     if len(results) > 1:
         statuses = sorted({r.status.value for r in results})
         combined = replace(combined, message=f"{len(parts)} independent parts ({'/'.join(statuses)}); "
@@ -1072,11 +1125,10 @@ def _schedule_deferred(need: np.ndarray, interval_starts: pd.DatetimeIndex,
     activities_frame = _concat([f[1] for f in frames], ACTIVITY_COLUMNS)
     wellbeing_frame = _concat([f[2] for f in frames], WELLBEING_COLUMNS)
     coverage = coverage_from_schedule(shifts_frame, activities_frame, need, interval_starts, group)
-    coverage["short"] = deferred_lateness(coverage["working"].to_numpy(dtype=float), deferred)["short_agents"]
-    explanations = _explain_lateness(group, deferred, settings, coverage)
-    explanations += [f"{group}: the solver returned no schedule for {interval_starts[a]:%a %H:%M}–"
-                     f"{interval_starts[b - 1]:%a %H:%M} ({r.status.value}: {r.message})"
-                     for (a, b), r in zip(parts, results, strict=True) if not r.has_solution]
+    if deferred is not None:
+        coverage["short"] = deferred_lateness(coverage["working"].to_numpy(dtype=float),
+                                              deferred)["short_agents"]
+        explanations = _explain_lateness(group, deferred, settings, coverage) + explanations
     return ScheduleResult(solve=combined, per_group={group: combined}, shifts=shifts_frame,
                           activities=activities_frame, coverage=coverage, wellbeing=wellbeing_frame,
                           explanations=explanations, model_size=size)
@@ -1086,7 +1138,8 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
                          templates: Sequence[ShiftTemplate], break_rules: Sequence[BreakRule],
                          settings: Settings, group: str = "group", *, first_agent: int = 1,
                          solver: str | None = None, time_limit_seconds: float | None = None,
-                         gap: float | None = None, deferred: DeferredWork | None = None) -> ScheduleResult:
+                         gap: float | None = None, deferred: DeferredWork | None = None,
+                         progress: ProgressCallback | None = None) -> ScheduleResult:
     """Schedule one staffing group against its per-interval requirement (or its deferred work).
 
     Parameters
@@ -1111,6 +1164,8 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
         Deferred (email) work: the model meets cumulative work and deadlines
         (:func:`add_deferred_work_flow`) and ``required`` is reported for reference only; the
         coverage frame's ``short`` is then the overdue work in agents (:func:`deferred_lateness`).
+    progress : callable, optional
+        ``progress(fraction 0..1, message)`` before each independent part (:func:`independent_parts`).
 
     Returns
     -------
@@ -1120,22 +1175,8 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
     need = _required_array(required, interval_starts)
     names = {t.name for t in templates}
     rules = [r for r in break_rules if r.template in names]
-    if deferred is not None:
-        return _schedule_deferred(need, interval_starts, templates, rules, settings, group, first_agent,
-                                  deferred, solver, time_limit_seconds, gap)
-    model = build_group_model(need, templates, rules, settings, group)
-    size = model_size(model)
-    result = solve(model.problem, settings, solver=solver, time_limit_seconds=time_limit_seconds, gap=gap)
-    if result.has_solution:
-        shifts_frame, activities_frame, wellbeing_frame = expand_schedule(model, interval_starts, first_agent)
-    else:
-        shifts_frame, activities_frame, wellbeing_frame = _empty_frames()
-    coverage = coverage_from_schedule(shifts_frame, activities_frame, need, interval_starts, group)
-    explanations = explain_shortfall(model, coverage) if result.has_solution else [
-        f"{group}: the solver returned no schedule ({result.status.value}: {result.message})"]
-    return ScheduleResult(solve=result, per_group={group: result}, shifts=shifts_frame,
-                          activities=activities_frame, coverage=coverage, wellbeing=wellbeing_frame,
-                          explanations=explanations, model_size=size)
+    return _schedule_parts(need, interval_starts, templates, rules, settings, group, first_agent, deferred,
+                           solver, time_limit_seconds, gap, progress)
 
 
 def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
@@ -1264,9 +1305,13 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
                 and (rows["kind"] == "email").all()):
             deferred = DeferredWork.from_requirements(rows, interval_starts)
         left = max(budget - (time.perf_counter() - started), min(0.5, budget))
+        def within_group(fraction: float, message: str, k: int = k) -> None:
+            if progress:
+                progress((k + fraction) / len(groups), message)
+
         part = schedule_requirement(required, interval_starts, templates, scenario.break_rules, settings,
                                     group, first_agent=next_agent, deferred=deferred,
-                                    time_limit_seconds=left / (len(groups) - k))
+                                    time_limit_seconds=left / (len(groups) - k), progress=within_group)
         next_agent += len(part.shifts)
         results[group] = part
     if progress:

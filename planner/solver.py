@@ -96,11 +96,14 @@ def relative_gap(objective: float, best_bound: float) -> float:
     return max(0.0, (objective - best_bound) / max(abs(objective), 1e-9))
 
 
-def combine(results: list[SolveResult]) -> SolveResult:
+def combine(results: list[SolveResult], rel_gap: float | None = None) -> SolveResult:
     """One result for independent sub-problems solved one after another.
 
     Objective and bound add up (the sub-problems share no variable), seconds add up, and the
-    status is the worst one (error < no solution < infeasible < feasible < optimal).
+    status is the worst one (error < no solution < infeasible < feasible < optimal) — except that
+    with ``rel_gap`` given, sub-problems that all have a solution are ``optimal`` together when the
+    summed objective is within ``rel_gap`` of the summed bound (what "optimal" means here: proved
+    within the requested gap), even if a small one alone is not.
     """
     if not results:
         return SolveResult(SolveStatus.optimal, 0.0, 0.0, 0.0, 0.0, "nothing to solve")
@@ -109,7 +112,11 @@ def combine(results: list[SolveResult]) -> SolveResult:
     status = min((r.status for r in results), key=order.index)
     objective = math.fsum(r.objective for r in results)
     bound = math.fsum(r.best_bound for r in results)
-    return SolveResult(status, objective, bound, relative_gap(objective, bound),
+    gap = relative_gap(objective, bound)
+    if (rel_gap is not None and status == SolveStatus.feasible and math.isfinite(gap) and gap <= rel_gap
+            and all(r.has_solution for r in results)):
+        status = SolveStatus.optimal
+    return SolveResult(status, objective, bound, gap,
                        math.fsum(r.seconds for r in results),
                        "; ".join(r.message for r in results if r.message))
 

@@ -568,7 +568,7 @@ def test_deferred_parts_split_where_no_shift_or_work_crosses_and_match_the_whole
     settings, work = two_day_work()
     day = ShiftTemplate("d8", "email", 480, earliest_start_minute=480, latest_start_minute=720,
                         start_step_minutes=60, cost_per_hour=COST)
-    parts = scheduling.deferred_parts([day], [], settings, work)
+    parts = scheduling.independent_parts([day], [], settings, work)
     assert parts == [(0, 32), (32, 48)]  # cut at Tuesday 08:00, just before work can resume
     split = schedule_requirement(np.zeros(48), settings.interval_starts(), [day], [], settings, "email",
                                  deferred=work)
@@ -579,7 +579,40 @@ def test_deferred_parts_split_where_no_shift_or_work_crosses_and_match_the_whole
     # a shift working across 08:00 moves the cut before its start (Tuesday 04:00)
     early = ShiftTemplate("e8", "email", 480, earliest_start_minute=240, latest_start_minute=240,
                           start_step_minutes=60, cost_per_hour=COST)
-    assert scheduling.deferred_parts([day, early], [], settings, work) == [(0, 28), (28, 48)]
+    assert scheduling.independent_parts([day, early], [], settings, work) == [(0, 28), (28, 48)]
     # work arriving Monday afternoon and due Tuesday may be done on Monday: no cut
     settings, work = two_day_work(due_monday_from=12)
-    assert scheduling.deferred_parts([day], [], settings, work) == [(0, 48)]
+    assert scheduling.independent_parts([day], [], settings, work) == [(0, 48)]
+
+
+def test_coverage_groups_split_into_days_where_no_shift_crosses_and_match_the_whole_model() -> None:
+    """Independent parts of a per-interval (voice/chat) group: day shifts split a two-day horizon
+    at the last idle interval before the second day's work, and the parts' optima add up to the
+    optimum of the horizon as one model (both solved to gap 0)."""
+    settings = Settings(start_date=MONDAY, days=2, interval_minutes=60, solver_gap=0.0,
+                        solver_time_limit_seconds=30.0)
+    day = ShiftTemplate("d4", "voice", 240, earliest_start_minute=480, latest_start_minute=720,
+                        start_step_minutes=60, cost_per_hour=COST)
+    rules = [BreakRule("d4", "BREAK1", 60, 60, 120)]
+    required = hourly_requirement({9: 2, 10: 3, 11: 3, 12: 2, 13: 1}, days=2)
+    required[24 + 22] = 1  # Tuesday 22:00: no template covers it (a shortfall the parts must keep)
+    assert scheduling.independent_parts([day], rules, settings) == [(0, 32), (32, 48)]
+    split = schedule_requirement(required, settings.interval_starts(), [day], rules, settings, "voice")
+    whole = build_group_model(required, [day], rules, settings, "voice")
+    assert solve(whole.problem, settings).objective == pytest.approx(split.solve.objective)
+    assert "2 independent parts" in split.solve.message
+    assert split.solve.status == SolveStatus.optimal
+    assert split.coverage["short"].sum() == 1
+    assert split.explanations == ["Tue 22:00–23:00 (voice): no template covers this interval; 1 agent short"]
+    agents = split.shifts["agent"].tolist()
+    assert agents == sorted(set(agents))  # numbered once across the parts
+    assert_keeps_every_rule(split, [day], rules)
+    # a late shift ending at 02:00 still leaves the cut at 08:00 ...
+    late = ShiftTemplate("l4", "voice", 240, earliest_start_minute=480, latest_start_minute=1320,
+                         start_step_minutes=60, cost_per_hour=COST)
+    assert scheduling.independent_parts([day, late], rules, settings) == [(0, 32), (32, 48)]
+    # ... but not a one-hour night shift whose start window (22:00 → 09:00) is one day's: no cut
+    # inside that window (its per-day bounds would be split), so the cuts move to 22:00
+    night = ShiftTemplate("n1", "voice", 60, earliest_start_minute=1320, latest_start_minute=540,
+                          start_step_minutes=60, cost_per_hour=COST)
+    assert scheduling.independent_parts([day, night], rules, settings) == [(0, 22), (22, 46), (46, 48)]

@@ -85,3 +85,13 @@ def test_combine_adds_objectives_and_keeps_the_worst_status() -> None:
     assert both.gap == pytest.approx(11 / 400)
     assert combine([a, SolveResult(SolveStatus.error, math.nan, math.nan, math.nan, 0.1)]).status \
         == SolveStatus.error
+
+
+def test_combine_calls_parts_optimal_only_when_their_sum_is_within_the_requested_gap() -> None:
+    big = SolveResult(SolveStatus.optimal, 1000.0, 995.0, 0.005, 1.0, "big")
+    small = SolveResult(SolveStatus.feasible, 100.0, 97.0, 0.03, 1.0, "small")  # 3 % alone
+    assert combine([big, small], rel_gap=0.01).status == SolveStatus.optimal  # 8 / 1100 = 0.73 %
+    assert combine([big, small], rel_gap=0.005).status == SolveStatus.feasible  # 0.73 % > 0.5 %
+    assert combine([big, small]).status == SolveStatus.feasible  # no target: the worst status
+    missing = SolveResult(SolveStatus.time_limit_no_solution, math.nan, math.nan, math.nan, 1.0)
+    assert combine([big, missing], rel_gap=0.5).status == SolveStatus.time_limit_no_solution
