@@ -1193,8 +1193,10 @@ def combine_results(results: Mapping[str, ScheduleResult]) -> ScheduleResult:
     for part in parts:
         for key, value in part.model_size.items():
             size[key] = size.get(key, 0) + value
+    combined = combine([p.solve for p in parts])
+    named = "; ".join(f"{g}: {p.solve.message}" for g, p in results.items() if p.solve.message)
     return ScheduleResult(
-        solve=combine([p.solve for p in parts]),
+        solve=replace(combined, message=named) if len(parts) > 1 else combined,
         per_group={g: p.solve for g, p in results.items()},
         shifts=_concat([p.shifts for p in parts], SHIFT_COLUMNS),
         activities=_concat([p.activities for p in parts], ACTIVITY_COLUMNS),
