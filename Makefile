@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian's Chromium for the browser test (apt needs root; skipped when already present).
+# Debian's Chromium for the browser test and PostgreSQL for the database tests (apt needs root;
+# each skipped when already present).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser test"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	{ command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } \
+		|| missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 run: $(STAMP)
@@ -30,7 +35,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check planner web models tests benchmarks
-	$(PY) -m pytest
+	PLANNER_REQUIRE_POSTGRES=1 $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
