@@ -13,8 +13,8 @@
     its shift coverage patterns (one pattern per shift start, breaks at the window centres) and
     against pyworkforce's two-step ``MinRequiredResources`` → ``BreakScheduler`` (pyworkforce ≥ 0.5.2,
     Python 3.12): labour cost, seconds, agent-intervals short after breaks. Ours runs with the
-    settings' time limit per group and with short ones (``--quick-seconds``, default 5 and 10 s per
-    group). Speed at equal or lower cost and shortfall: every improving solution CP-SAT reports is
+    settings' time limit per group and with short ones (``--quick-seconds``, default 3, 5 and 10 s
+    per group). Speed at equal or lower cost and shortfall: every improving solution CP-SAT reports is
     recorded (a solution callback wrapped around pyworkforce's ``CpSolver.Solve``), and for each of
     our plans that is at least as good as the peer's final one the table gives the least time the
     peer needs to get as cheap (its labour against our objective, in the peer's favour) over our
@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explicit-seconds", type=float, default=120.0)
     parser.add_argument("--make-venvs", action="store_true")
     parser.add_argument("--skip-cbc", action="store_true")
-    parser.add_argument("--quick-seconds", type=float, nargs="*", default=[5.0, 10.0],
+    parser.add_argument("--quick-seconds", type=float, nargs="*", default=[3.0, 5.0, 10.0],
                         help="(c): our solver time limits per group for the 'short budget' rows (s)")
     args = parser.parse_args(argv)
     if args.make_venvs:

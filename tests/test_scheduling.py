@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pulp
 import pytest
 
 from planner import scheduling
@@ -616,3 +617,55 @@ def test_coverage_groups_split_into_days_where_no_shift_crosses_and_match_the_wh
     night = ShiftTemplate("n1", "voice", 60, earliest_start_minute=1320, latest_start_minute=540,
                           start_step_minutes=60, cost_per_hour=COST)
     assert scheduling.independent_parts([day, night], rules, settings) == [(0, 22), (22, 46), (46, 48)]
+
+
+# ------------------------------------------------------------- repair after a time-limited solve
+def _all_constraints_hold(model: scheduling.GroupModel) -> bool:
+    return all(c.valid(1e-6) for c in model.problem.constraints())  # PuLP ≥ 3.3 and 4.x
+
+
+def test_repair_adds_the_shifts_a_poor_incumbent_left_out_and_keeps_every_rule_and_cap() -> None:
+    """A solved model reset to an empty schedule (what a time-limited solve might return): the repair
+    adds shifts while one costs less than the shortfall it removes and keeps every constraint of
+    the model (breaks in windows, stretch, per-start cap)."""
+    template = ShiftTemplate("d6", "voice", 360, earliest_start_minute=480, latest_start_minute=600,
+                             start_step_minutes=60, cost_per_hour=COST, max_work_stretch_minutes=180,
+                             max_agents_per_start=2)
+    rules = [BreakRule("d6", "BREAK1", 60, 120, 180)]
+    need = hourly_requirement({h: 3 for h in range(9, 14)} | {8: 1, 14: 1, 15: 1})
+    model = build_group_model(need, [template], rules, HOURLY, "voice")
+    optimum = solve(model.problem, HOURLY)
+    assert optimum.status == SolveStatus.optimal
+    for var in model.problem.variables():  # the empty schedule: every agent short
+        var.varValue = 0.0
+    for i, short in model.short.items():
+        short.varValue = float(need[i])
+    for over in model.over.values():
+        over.varValue = 0.0
+    assert _all_constraints_hold(model)
+    empty = pulp.value(model.problem.objective)
+    added = scheduling.repair_shortfall(model)
+    assert added > 0
+    assert _all_constraints_hold(model)
+    assert all(_count_of(v) <= 2 for v in model.x.values())  # the per-start cap holds
+    assert pulp.value(model.problem.objective) < empty
+    assert pulp.value(model.problem.objective) >= optimum.objective - 1e-6  # a local search, not the optimum
+    # the repaired counts expand into agents keeping every rule
+    shifts, activities, _ = expand_schedule(model, HOURLY.interval_starts(), 1)
+    coverage = scheduling.coverage_from_schedule(shifts, activities, need, HOURLY.interval_starts(), "voice")
+    np.testing.assert_array_equal(coverage["working"], scheduling.working_from_solution(model))
+    assert coverage["short"].sum() == 0
+    # a second pass finds nothing more to add
+    assert scheduling.repair_shortfall(model) == 0
+
+
+def test_repair_adds_no_shift_that_costs_more_than_the_shortfall_it_removes() -> None:
+    settings = Settings(start_date=MONDAY, days=1, interval_minutes=60, shortfall_penalty_per_agent_hour=10.0)
+    model = build_group_model(hourly_requirement({9: 1}), [at_eight("voice 8h", 8)], [], settings, "voice")
+    solve(model.problem, settings)
+    assert scheduling.repair_shortfall(model) == 0
+    assert model.short[9].varValue == pytest.approx(1.0)
+
+
+def _count_of(var: pulp.LpVariable) -> int:
+    return round(var.varValue or 0.0)
