@@ -166,7 +166,10 @@ def main() -> None:
     check = np.random.default_rng(5).choice(args.cells, size=min(args.cells, 200_000), replace=False)
     print(f"  verified on {check.size:,} random cells (meets every target, one fewer does not): "
           f"{verify(subset(cells, check), agents[check])} failures")
-    peer_comparison(cells, args.peer_cells, total / args.cells)
+    if args.peer_cells > 0:
+        peer_comparison(cells, args.peer_cells, total / args.cells)
+    else:
+        print("  pyworkforce comparison skipped (--peer-cells 0)")
 
 
 if __name__ == "__main__":

@@ -386,6 +386,35 @@ def test_required_agents_erlang_a_is_minimal_and_can_be_below_load():
     assert q.abandon_probability(below - 1, 100.0, 300, 30) > 0.3
 
 
+def test_required_agents_erlang_a_with_occupancy_and_abandonment_caps_in_one_call():
+    # The search skips the service level of a probe that already misses the occupancy or the
+    # abandonment cap; cells on both sides of the caps (and without an abandonment cap) share a call.
+    rng = np.random.default_rng(12)
+    size = 300
+    load = np.exp(rng.uniform(np.log(0.2), np.log(3000.0), size))
+    aht = rng.uniform(60, 900, size)
+    patience = rng.uniform(10, 900, size)
+    sl = rng.uniform(0.5, 0.95, size)
+    t = rng.choice([0.0, 10.0, 20.0, 60.0], size)
+    occ = rng.choice([0.7, 0.85, 0.9, 1.0], size)
+    ab = rng.choice([0.01, 0.05, 0.2, np.nan], size)
+    for definition in ("offered", "answered"):
+        n = q.required_agents(load, aht, sl, t, max_occupancy=occ, patience_seconds=patience,
+                              max_abandon=ab, definition=definition)
+
+        def meets(k, definition=definition):
+            return ((q.service_level(k, load, aht, t, patience, definition=definition) >= sl)
+                    & (q.occupancy(k, load, aht, patience) <= occ)
+                    & (np.isnan(ab) | (q.abandon_probability(k, load, aht, patience) <= ab)))
+
+        assert np.all(meets(n))
+        assert not np.any(meets(n - 1) & (n > 1))
+        single = [q.required_agents(load[i], aht[i], sl[i], t[i], max_occupancy=occ[i],
+                                    patience_seconds=patience[i], max_abandon=ab[i], definition=definition)
+                  for i in range(0, size, 15)]
+        assert np.array_equal(n[::15], single)
+
+
 def test_required_agents_with_asa_target_under_erlang_a():
     n = q.required_agents(40.0, 240, None, None, max_asa_seconds=10, patience_seconds=90)
     assert q.average_speed_of_answer(n, 40.0, 240, 90) <= 10 < q.average_speed_of_answer(n - 1, 40.0, 240, 90)
