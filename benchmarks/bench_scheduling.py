@@ -601,8 +601,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(rows)
     print()
-    print("seconds: ours = wall time of build + solve + expansion; pyworkforce = CP-SAT solve time only "
-          "(2 workers), without its import. objective = ours (labour + 200/agent-hour short + 0.5/agent-hour "
+    print("seconds: ours = wall time of build + solve + expansion (HiGHS, 1 thread); pyworkforce = its "
+          "solve() call (CP model build + CP-SAT), without its import; CP-SAT runs with its default worker "
+          "count (pyworkforce sets num_search_workers as a plain attribute, not a solver parameter) on "
+          "this 2-core machine. objective = ours (labour + 200/agent-hour short + 0.5/agent-hour "
           f"over; (c) with {HARD_PENALTY:g}/agent-hour short). short = agent-intervals below the requirement "
           "after breaks; for email in (a), agents' worth of e-mail overdue (work & deadlines), while (b)–(d) "
           "cover email's per-interval requirement like the peers.")
