@@ -28,10 +28,10 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Plans the sample once (progress and summary here), writes the plan workbook, then serves the UI
+# with that plan stored.
 run: $(STAMP)
-	$(VENV)/bin/planner plan $(SAMPLE) -o $(PLAN_OUT)
-	@echo "Serving the UI with the sample scenario loaded at http://127.0.0.1:5000 (Ctrl+C stops)"
-	$(VENV)/bin/planner serve --host 127.0.0.1 --port 5000 --load-sample $(SAMPLE)
+	$(VENV)/bin/planner serve --host 127.0.0.1 --port 5000 --load-sample $(SAMPLE) --write-plan $(PLAN_OUT)
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check planner web models tests benchmarks

@@ -259,9 +259,15 @@ def _progress_printer() -> Callable[[float, str], None]:
 
 
 def _plan_summary(plan: object, output: str) -> str:
-    kpis: dict[str, float] = plan.kpis  # type: ignore[attr-defined]
     scenario = plan.scenario  # type: ignore[attr-defined]
-    currency = scenario.settings.currency
+    return _summary_text(plan.kpis, scenario.name, scenario.settings.days,  # type: ignore[attr-defined]
+                         str(scenario.settings.start_date), scenario.settings.currency,
+                         str(plan.status), list(plan.explanations), output)  # type: ignore[attr-defined]
+
+
+def _summary_text(kpis: dict[str, float], name: str, days: int, start_date: str, currency: str,
+                  status: str, notes: Sequence[str], output: str) -> str:
+    """The short plan summary of ``planner plan`` (and ``planner serve --write-plan``)."""
 
     def line(label: str, key: str, fmt: str) -> str | None:
         value = kpis.get(key)
@@ -269,8 +275,7 @@ def _plan_summary(plan: object, output: str) -> str:
             return None
         return f"  {label}: {format(value, fmt)}"
 
-    lines = [f"Plan of '{scenario.name}': {scenario.settings.days} day(s) from "
-             f"{scenario.settings.start_date} — status: {plan.status}"]  # type: ignore[attr-defined]
+    lines = [f"Plan of '{name}': {days} day(s) from {start_date} — status: {status}"]
     for label, key, fmt in (
         ("contacts offered", "contacts_offered", ",.0f"),
         ("live contacts after self-service", "live_contacts", ",.0f"),
@@ -288,7 +293,7 @@ def _plan_summary(plan: object, output: str) -> str:
         text = line(label, key, fmt)
         if text:
             lines.append(text)
-    for note in plan.explanations:  # type: ignore[attr-defined]
+    for note in notes:
         lines.append(f"  note: {note}")
     lines.append(f"wrote {output}")
     return "\n".join(lines)
@@ -413,6 +418,10 @@ def _add_serve_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--load-sample", metavar="PATH", default=None,
                         help="store this scenario workbook (and plan it) before serving, so the "
                              "UI opens with it; skipped when the same workbook is already stored")
+    parser.add_argument("--write-plan", metavar="OUT", default=None,
+                        help="with --load-sample: plan the sample now (again, if it was stored "
+                             "already), with progress here, write its plan workbook to OUT, print "
+                             "the summary, then serve — one solve for the file and the UI")
     parser.set_defaults(func=_cmd_serve)
 
 
@@ -427,23 +436,40 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise BadInputError(f"--threads must be between 1 and 64, got {args.threads}")
     if args.load_sample is not None and not Path(args.load_sample).is_file():
         raise BadInputError(f"--load-sample: no such file {args.load_sample!r}")
+    if args.write_plan is not None and args.load_sample is None:
+        raise BadInputError("--write-plan needs --load-sample (the workbook to plan)")
     # The web shell is imported here, inside the command, on purpose: the functional core never
     # imports web or models (the layering test allows exactly this lazy import).
     from web import create_app, shutdown
     from web.errors import ApiError
-    from web.serve import load_sample, serve
+    from web.serve import load_sample, serve, wait_for_job, write_stored_plan
 
     app = create_app()
     if args.load_sample is not None:
         try:
-            scenario_id, job_id = load_sample(app, Path(args.load_sample))
+            scenario_id, job_id = load_sample(app, Path(args.load_sample),
+                                              replan=args.write_plan is not None)
         except (ApiError, InputError) as exc:
             lines = [f"{d['location']}: {d['field']} {d['message']}"
                      for d in getattr(exc, "details", [])]
             _print_problems(args.load_sample, lines or list(getattr(exc, "problems", [exc])))
+            shutdown(app)
             return EXIT_FAILURE
         print(f"scenario {scenario_id} loaded from {args.load_sample}"
-              + (f"; planning it (job {job_id})" if job_id else "; already planned"))
+              + (f"; planning it (job {job_id})" if job_id else "; already planned"), flush=True)
+        if args.write_plan is not None and job_id is not None:
+            show = _progress_printer()
+            finished = wait_for_job(app, job_id, lambda percent, text: show(percent / 100.0, text))
+            if finished.state != "succeeded" or finished.plan_id is None:
+                print(f"planner serve: planning {args.load_sample} {finished.state}: {finished.error}",
+                      file=sys.stderr)
+                shutdown(app)
+                return EXIT_FAILURE
+            stored = write_stored_plan(app, finished.plan_id, Path(args.write_plan))
+            print(_summary_text(stored.kpis, str(stored.meta.get("scenarioName", "")),
+                                int(stored.meta.get("days", 0)), str(stored.meta.get("startDate", "")),
+                                str(stored.meta.get("currency", "")), stored.status, stored.notes,
+                                args.write_plan), flush=True)
     print(f"serving the planner at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads)
