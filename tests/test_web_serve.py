@@ -25,6 +25,19 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _scenarios_once_serving(process: subprocess.Popen, port: int, timeout_seconds: float) -> list:
+    """Wait (bounded) until ``planner serve`` accepts connections; its stored scenarios."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/scenarios", timeout=5) as response:
+                return json.loads(response.read())["scenarios"]
+        except OSError:
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "planner serve did not start"
+            time.sleep(0.2)
+
+
 def test_serve_rejects_bad_options(capsys):
     assert main(["serve", "--port", "70000"]) == 2
     assert "--port must be between 1 and 65535" in capsys.readouterr().err
@@ -54,17 +67,7 @@ def test_planner_serve_serves_the_ui_with_the_sample_loaded(tmp_path):
          "serve", "--port", str(port), "--load-sample", str(DAY_SAMPLE)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while True:  # wait until the server accepts connections (bounded)
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/scenarios",
-                                            timeout=5) as response:
-                    scenarios = json.loads(response.read())["scenarios"]
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "planner serve did not start"
-                time.sleep(0.2)
+        scenarios = _scenarios_once_serving(process, port, STARTUP_TIMEOUT_SECONDS)
         assert [s["sourceFilename"] for s in scenarios] == ["contact_center_day.xlsx"]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             page = response.read().decode()
@@ -87,18 +90,8 @@ def test_serve_write_plan_plans_the_sample_once_for_the_file_and_the_ui(tmp_path
         [sys.executable, "-c", "import sys; from planner.cli import main; sys.exit(main())",
          "serve", "--port", str(port), "--load-sample", str(DAY_SAMPLE), "--write-plan", str(output)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + PLAN_AND_START_TIMEOUT_SECONDS
-        while True:  # the server starts only after the plan is written (bounded wait)
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/scenarios",
-                                            timeout=5) as response:
-                    scenarios = json.loads(response.read())["scenarios"]
-                break
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "planner serve --write-plan did not start"
-                time.sleep(0.5)
+    try:  # the server starts only after the plan is written
+        scenarios = _scenarios_once_serving(process, port, PLAN_AND_START_TIMEOUT_SECONDS)
         assert output.is_file()  # written before serving
         assert len(scenarios) == 1 and len(scenarios[0]["plans"]) == 1  # planned once
         plan_id = scenarios[0]["plans"][0]["id"]
