@@ -4,6 +4,7 @@ Every parser raises :class:`CellError` with a planner-readable message ("must be
 'abc'"); the reader adds the ``Sheet!Cell`` location.
 """
 
+from __future__ import annotations
 
 import math
 import re

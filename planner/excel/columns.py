@@ -6,6 +6,7 @@ the template and ``sample_inputs/README.md`` are all written from these tables, 
 added here once and then read, written and documented by the same code.
 """
 
+from __future__ import annotations
 
 import re
 from dataclasses import dataclass

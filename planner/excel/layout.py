@@ -1,5 +1,6 @@
 """Shared workbook styling and the atomic save used by every writer."""
 
+from __future__ import annotations
 
 import os
 from collections.abc import Sequence

@@ -4,6 +4,7 @@ Used by the template, by :func:`write_scenario` and by the plan workbook, which 
 plan can be uploaded again as a scenario.
 """
 
+from __future__ import annotations
 
 import math
 import os

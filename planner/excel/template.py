@@ -1,5 +1,6 @@
 """The annotated, empty scenario workbook (``planner template``) and the example scenario in it."""
 
+from __future__ import annotations
 
 import math
 import os

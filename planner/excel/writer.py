@@ -2,6 +2,7 @@
 Well-being, Mix, Explanations, and the scenario's inputs echoed.
 """
 
+from __future__ import annotations
 
 import math
 import os
