@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from planner.excel.cells import CellError, is_empty, parse_datetime, parse_number, parse_text
+from planner.excel.cells import CellError, is_empty, parse_datetime, parse_number, parse_text, shown
 from planner.excel.columns import (
     FORECAST_SHEET,
     SHRINKAGE_SHEET,
@@ -131,7 +131,7 @@ def _contacts_cell(value: object, location: str, problems: ProblemCollector) -> 
         return None
     if not math.isfinite(contacts) or not 0 <= contacts <= MAX_CONTACTS_PER_INTERVAL:
         problems.add("contacts", f"must be a number from 0 to {MAX_CONTACTS_PER_INTERVAL:,.0f} contacts "
-                                 f"per interval, got {value!r}", location)
+                                 f"per interval, got {shown(value)}", location)
         return None
     return contacts
 
@@ -192,7 +192,8 @@ def _read_forecast_long(table: Table, settings: Settings | None, channels: set[s
                 aht = parse_number(values[col_aht])
                 if not math.isfinite(aht) or not 0 < aht <= MAX_DURATION_SECONDS:
                     problems.add("aht_seconds", f"must be > 0 and ≤ {MAX_DURATION_SECONDS:,.0f} seconds "
-                                                f"(one day), or empty; got {values[col_aht]!r}", location)
+                                                f"(one day), or empty; got {shown(values[col_aht])}",
+                                 location)
                     ok = False
             except CellError as exc:
                 problems.add("aht_seconds", f"{exc}; allowed: seconds > 0 or empty", location)
@@ -250,7 +251,7 @@ def read_shrinkage(table: Table, settings: Settings | None, channels: set[str],
         except CellError:
             channel = None
         if channel not in channels:
-            problems.add("channel", f"unknown channel {raw_channel!r}; allowed: "
+            problems.add("channel", f"unknown channel {shown(raw_channel)}; allowed: "
                                     f"{', '.join(sorted(channels))}", cell_ref(sheet, col, row_number))  # type: ignore[arg-type]
             channel = None
         col = index["shrinkage"]
@@ -262,7 +263,7 @@ def read_shrinkage(table: Table, settings: Settings | None, channels: set[str],
             problems.add("shrinkage", f"{exc}; allowed: a share in [0, 1)", location)
             continue
         if share is None or not 0 <= share < 1:
-            problems.add("shrinkage", f"must be in [0, 1), got {raw!r}", location)
+            problems.add("shrinkage", f"must be in [0, 1), got {shown(raw)}", location)
             continue
         if stamp is None or channel is None:
             continue

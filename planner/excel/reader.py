@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
@@ -142,6 +143,27 @@ def _load(content: bytes, *, data_only: bool) -> Any:
 def _sheet_rows(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
                 problems: ProblemCollector) -> list[tuple[Any, ...]]:
     """All rows of a sheet as value tuples; formulas without a cached value become problems."""
+    # openpyxl parses cells while rows are iterated and warns (rather than raises) about a cell it
+    # cannot convert, e.g. a date-formatted number outside Excel's dates: each becomes a problem.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = _sheet_values(values_ws, formulas_ws, sheet, max_rows, problems)
+    for warning in caught:
+        match = _BAD_DATE_WARNING.search(str(warning.message))
+        if match:
+            problems.add("date", f"the number {match['serial']} is formatted as a date but is outside "
+                                 "the dates a workbook can hold; allowed: a date from 1900-01-01 to "
+                                 "9999-12-31, or the cell formatted as a number",
+                         f"{sheet}!{match['cell']}")
+    return rows
+
+
+_BAD_DATE_WARNING = re.compile(r"Cell (?P<cell>[A-Z]+\d+) is marked as a date but the serial value "
+                               r"(?P<serial>\S+) is outside")
+
+
+def _sheet_values(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
+                  problems: ProblemCollector) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     formula_rows = iter(()) if formulas_ws is None else formulas_ws.iter_rows(values_only=True)
     for row_number, values in enumerate(values_ws.iter_rows(values_only=True), start=1):
