@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.document_schema import dataclass_schema, type_problem
 from planner.types import (
     FORECAST_COLUMNS,
     BreakRule,
@@ -124,13 +125,18 @@ def _build(cls: type, raw: Any, where: str, problems: list[Problem]) -> Any:
     if not isinstance(raw, Mapping):
         problems.append(Problem(where, f"must be an object, got {type(raw).__name__}", where))
         return None
-    known = {f.name for f in dataclasses.fields(cls)}
+    fields = dataclass_schema(cls)["properties"]
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in known:
+        if key not in fields:
             problems.append(Problem(key, f"is not a field of {cls.__name__}; known: "
-                                         f"{sorted(known)}", f"{where}.{key}"))
+                                         f"{sorted(fields)}", f"{where}.{key}"))
             continue
+        wrong_type = type_problem(fields[key], value)
+        if wrong_type is not None:
+            problems.append(Problem(key, wrong_type, f"{where}.{key}"))
+            continue
+        value = _whole(fields[key], value)
         if key in _FROZENSET_FIELDS and cls is not Settings and isinstance(value, list):
             value = frozenset(value)
         elif key == "segments" and isinstance(value, list):
@@ -151,6 +157,15 @@ def _build(cls: type, raw: Any, where: str, problems: list[Problem]) -> Any:
     except TypeError as exc:
         problems.append(Problem(where, f"is incomplete: {exc}", where))
     return None
+
+
+def _whole(schema: dict[str, Any], value: Any) -> Any:
+    """A JSON integer written 30.0 becomes the int 30 (the dataclasses check ``int``)."""
+    if isinstance(value, float) and "integer" in str(schema.get("type")):
+        return int(value)
+    if isinstance(value, list) and "integer" in str(schema.get("items", {}).get("type")):
+        return [int(v) if isinstance(v, float) else v for v in value]
+    return value
 
 
 def _forecast_frame(raw: Any, where: str, problems: list[Problem]) -> pd.DataFrame | None:
@@ -177,6 +192,11 @@ def scenario_from_document(document: Mapping[str, Any]) -> Scenario:
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         raise InputError([Problem("body", "must be a JSON object", "$")])
+    known = {"name", "settings", "mix", "forecast", "shrinkage_by_interval",
+             *(part for part, _cls in _PARTS)}
+    for key in sorted(set(document) - known, key=str):
+        problems.append(Problem(str(key), f"is not a part of a scenario; known: {sorted(known)}",
+                                str(key)))
     settings = _build(Settings, document.get("settings"), "settings", problems)
     mix = _build(MixSettings, document.get("mix", {}), "mix", problems)
     parts: dict[str, tuple[Any, ...]] = {}
