@@ -168,19 +168,51 @@ def _whole(schema: dict[str, Any], value: Any) -> Any:
     return value
 
 
+_NUMERIC_COLUMNS: frozenset[str] = frozenset({"contacts", "aht_seconds", "shrinkage"})
+
+
+def _table_problems(raw: Mapping[str, Any], where: str) -> list[Problem]:
+    """What is wrong with the shape of a stored table: ``columns`` distinct names, every row a
+    list as long, numeric columns holding numbers or null (located like ``forecast.rows[3][4]``)."""
+    columns, rows = raw["columns"], raw["rows"]
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        return [Problem("columns", "must be a list of column names", f"{where}.columns")]
+    if len(set(columns)) != len(columns):
+        return [Problem("columns", f"names a column twice: {columns}", f"{where}.columns")]
+    if not isinstance(rows, list):
+        return [Problem("rows", "must be a list of rows", f"{where}.rows")]
+    problems: list[Problem] = []
+    numeric = [i for i, c in enumerate(columns) if c in _NUMERIC_COLUMNS]
+    for r, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(columns):
+            problems.append(Problem("rows", f"must be a list of {len(columns)} values (one per "
+                                            f"column), got {row!r:.80}", f"{where}.rows[{r}]"))
+        else:
+            problems.extend(
+                Problem(columns[i], f"must be a number or null, got {row[i]!r:.80}",
+                        f"{where}.rows[{r}][{i}]")
+                for i in numeric if type_problem({"type": ["number", "null"]}, row[i]))
+        if len(problems) >= 20:  # enough to see the pattern
+            break
+    return problems
+
+
 def _forecast_frame(raw: Any, where: str, problems: list[Problem]) -> pd.DataFrame | None:
     if not isinstance(raw, Mapping) or "columns" not in raw or "rows" not in raw:
         problems.append(Problem(where, 'must be {"columns": [...], "rows": [[...]]}', where))
         return None
+    shape = _table_problems(raw, where)
+    if shape:
+        problems.extend(shape)
+        return None
     try:
         frame = pd.DataFrame(raw["rows"], columns=list(raw["columns"]))
         frame["interval_start"] = pd.to_datetime(frame["interval_start"])
-    except (KeyError, ValueError, TypeError) as exc:
+        for column in _NUMERIC_COLUMNS & set(frame.columns):
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
         problems.append(Problem(where, f"cannot be read: {exc}", where))
         return None
-    for column in ("contacts", "aht_seconds", "shrinkage"):
-        if column in frame.columns:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
 

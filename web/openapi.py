@@ -76,6 +76,10 @@ def _overrides_schema() -> dict[str, Any]:
                            **{f: rule[f] for f in BREAK_FIELDS}}}}}}
 
 
+ISO_DATE_TIME_PATTERN = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                         r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+                         r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$")
+"""What ``from`` and ``to`` of a schedule export accept (checked by the API before parsing)."""
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -200,10 +204,12 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [
                         {"name": "format", "in": "query",
                          "schema": {"enum": ["json", "csv", "xlsx", "ics"], "default": "json"}},
-                        {"name": "from", "in": "query", "schema": {"type": "string"},
+                        {"name": "from", "in": "query",
+                         "schema": {"type": "string", "pattern": ISO_DATE_TIME_PATTERN},
                          "description": "ISO date/date-time; shifts ending after it (naive = "
                                         "scenario time zone)"},
-                        {"name": "to", "in": "query", "schema": {"type": "string"},
+                        {"name": "to", "in": "query",
+                         "schema": {"type": "string", "pattern": ISO_DATE_TIME_PATTERN},
                          "description": "ISO date/date-time; shifts starting before it"},
                         {"name": "group", "in": "query", "style": "form", "explode": True,
                          "schema": {"type": "array", "items": {"type": "string"}},
