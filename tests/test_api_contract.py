@@ -24,7 +24,9 @@ import hypothesis
 import pytest
 import schemathesis
 from flask import Blueprint
+from sqlalchemy import event
 
+from models import JobRecord
 from tests.contract_helpers import (
     LiveServer,
     contract_config,
@@ -36,7 +38,8 @@ from tests.contract_helpers import (
     sample_document,
 )
 from tests.web_helpers import make_app
-from web import shutdown
+from web import planner_state, shutdown
+from web.jobs import PlanFailedError
 from web.openapi import openapi_document
 
 pytest_plugins = ["tests.conftest_web"]
@@ -179,3 +182,30 @@ def test_an_internal_error_is_500_in_the_error_shape_and_its_trace_is_logged(
     error_id = error["message"].split()[2].rstrip(":")
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].exc_info and logged[0].exc_info[0] is KeyError
+
+
+def test_a_job_deleted_between_read_and_write_ends_quietly(planned: Any) -> None:
+    """Found by the stateful run: DELETE of a scenario during its solve removed the job row between
+    the job thread's read and its progress write, and the StaleDataError trace was logged as an
+    internal error. Replayed here deterministically: the row is deleted on the same connection
+    right before the UPDATE of the job reaches SQLite."""
+    app, client = planned["app"], planned["client"]
+    database = planner_state(app).database
+    with database.transaction() as session:  # a running job of the planned scenario
+        record = JobRecord(scenario_id=planned["scenario_id"], state="running", percent=10.0)
+        session.add(record)
+    job = client.get(f"/api/jobs/{record.id}").get_json()
+    replayed: list[str] = []
+
+    def delete_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE JOBS") and not replayed:
+            replayed.append(statement)
+            cursor.execute("DELETE FROM jobs WHERE id = ?", (job["id"],))
+
+    event.listen(database.engine, "before_cursor_execute", delete_first)
+    try:
+        with pytest.raises(PlanFailedError, match="deleted while it was being planned"):
+            planner_state(app).jobs._update(job["id"], percent=50.0, message="halfway")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", delete_first)
+    assert replayed  # the UPDATE met the deleted row (its transaction, with the DELETE, rolled back)
