@@ -219,8 +219,11 @@ def openapi_document() -> dict[str, Any]:
                             "type": "object", "required": ["planId", "timezone", "shifts"],
                             "properties": {
                                 "planId": {"type": "string"}, "timezone": {"type": "string"},
-                                "from": {"type": ["string", "null"], "format": "date-time"},
-                                "to": {"type": ["string", "null"], "format": "date-time"},
+                                "from": {"type": ["string", "null"],
+                                         "description": "the filter, ISO 8601 in the scenario's "
+                                                        "time zone (its historical offset, e.g. "
+                                                        "-00:01:15, for a year long past)"},
+                                "to": {"type": ["string", "null"]},
                                 "groups": {"type": ["array", "null"],
                                            "items": {"type": "string"}},
                                 "shifts": {"type": "array", "items": _ref("Shift")}}}},
