@@ -22,7 +22,7 @@ import sys
 import time
 import urllib.request
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,25 +163,31 @@ def load_schema(server: LiveServer, config: Any) -> Any:
     return schema
 
 
-def register_scenario_mutations(schema: Any, document: dict[str, Any]) -> None:
+def register_scenario_mutations(schema: Any,
+                                document: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
     """JSON uploads of ``POST /api/scenarios``: most generated documents become the real
     ``document`` with ONE of its parts replaced by the generated part (or the real document
     untouched), so the deep checks (cross-references, ranges) are reached, not only the top-level
     type checks. The choice is a function of the generated body (no extra draws, so hypothesis'
     replay stays consistent); schemathesis re-checks whether the spliced body is still
-    schema-valid or -invalid before judging the answer."""
+    schema-valid or -invalid before judging the answer. ``document`` may be a function that
+    returns it, called on first use."""
+    loaded: list[dict[str, Any]] = [] if callable(document) else [document]
 
     @schema.hook("map_case").apply_to(method="POST", path="/api/scenarios")
     def splice_real_document(context: Any, case: Any) -> Any:
         body = case.body
         if case.media_type != "application/json" or not isinstance(body, dict):
             return case  # the multipart form, or a body that is not an object
+        if not loaded:
+            loaded.append(document())  # type: ignore[operator]
+        real = loaded[0]
         keys = sorted(body, key=str)
         pick = zlib.crc32(json.dumps(body, sort_keys=True, default=str).encode()) % (len(keys) + 3)
         if pick < len(keys):
-            case.body = {**document, keys[pick]: body[keys[pick]]}
+            case.body = {**real, keys[pick]: body[keys[pick]]}
         elif pick == len(keys):
-            case.body = dict(document)
+            case.body = dict(real)
         return case  # else: the generated document as it is
 
 

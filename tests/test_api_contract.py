@@ -63,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 # removed, so the document is loaded eagerly and each request is sent to the live server's URL.
 schema = schemathesis.openapi.from_dict(openapi_document(),
                                         config=contract_config(MAX_EXAMPLES, seed=SEED))
-register_scenario_mutations(schema, sample_document())
+register_scenario_mutations(schema, sample_document)
 
 
 def test_the_fuzzed_document_is_the_one_the_server_serves(server: LiveServer) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from models.document_schema import dataclass_schema, scenario_document_schema
 from models.overrides import BREAK_FIELDS, TEMPLATE_FIELDS
 from planner.types import BreakRule, ShiftTemplate
+from web.export import ISO_DATE_TIME_PATTERN
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -76,10 +77,6 @@ def _overrides_schema() -> dict[str, Any]:
                            **{f: rule[f] for f in BREAK_FIELDS}}}}}}
 
 
-ISO_DATE_TIME_PATTERN = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-                         r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
-                         r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$")
-"""What ``from`` and ``to`` of a schedule export accept (checked by the API before parsing)."""
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
