@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.document_schema import dataclass_schema, type_problem
 from planner.types import (
     FORECAST_COLUMNS,
     BreakRule,
@@ -124,13 +125,18 @@ def _build(cls: type, raw: Any, where: str, problems: list[Problem]) -> Any:
     if not isinstance(raw, Mapping):
         problems.append(Problem(where, f"must be an object, got {type(raw).__name__}", where))
         return None
-    known = {f.name for f in dataclasses.fields(cls)}
+    fields = dataclass_schema(cls)["properties"]
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in known:
+        if key not in fields:
             problems.append(Problem(key, f"is not a field of {cls.__name__}; known: "
-                                         f"{sorted(known)}", f"{where}.{key}"))
+                                         f"{sorted(fields)}", f"{where}.{key}"))
             continue
+        wrong_type = type_problem(fields[key], value)
+        if wrong_type is not None:
+            problems.append(Problem(key, wrong_type, f"{where}.{key}"))
+            continue
+        value = _whole(fields[key], value)
         if key in _FROZENSET_FIELDS and cls is not Settings and isinstance(value, list):
             value = frozenset(value)
         elif key == "segments" and isinstance(value, list):
@@ -153,19 +159,60 @@ def _build(cls: type, raw: Any, where: str, problems: list[Problem]) -> Any:
     return None
 
 
+def _whole(schema: dict[str, Any], value: Any) -> Any:
+    """A JSON integer written 30.0 becomes the int 30 (the dataclasses check ``int``)."""
+    if isinstance(value, float) and "integer" in str(schema.get("type")):
+        return int(value)
+    if isinstance(value, list) and "integer" in str(schema.get("items", {}).get("type")):
+        return [int(v) if isinstance(v, float) else v for v in value]
+    return value
+
+
+_NUMERIC_COLUMNS: frozenset[str] = frozenset({"contacts", "aht_seconds", "shrinkage"})
+
+
+def _table_problems(raw: Mapping[str, Any], where: str) -> list[Problem]:
+    """What is wrong with the shape of a stored table: ``columns`` distinct names, every row a
+    list as long, numeric columns holding numbers or null (located like ``forecast.rows[3][4]``)."""
+    columns, rows = raw["columns"], raw["rows"]
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        return [Problem("columns", "must be a list of column names", f"{where}.columns")]
+    if len(set(columns)) != len(columns):
+        return [Problem("columns", f"names a column twice: {columns}", f"{where}.columns")]
+    if not isinstance(rows, list):
+        return [Problem("rows", "must be a list of rows", f"{where}.rows")]
+    problems: list[Problem] = []
+    numeric = [i for i, c in enumerate(columns) if c in _NUMERIC_COLUMNS]
+    for r, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(columns):
+            problems.append(Problem("rows", f"must be a list of {len(columns)} values (one per "
+                                            f"column), got {row!r:.80}", f"{where}.rows[{r}]"))
+        else:
+            problems.extend(
+                Problem(columns[i], f"must be a number or null, got {row[i]!r:.80}",
+                        f"{where}.rows[{r}][{i}]")
+                for i in numeric if type_problem({"type": ["number", "null"]}, row[i]))
+        if len(problems) >= 20:  # enough to see the pattern
+            break
+    return problems
+
+
 def _forecast_frame(raw: Any, where: str, problems: list[Problem]) -> pd.DataFrame | None:
     if not isinstance(raw, Mapping) or "columns" not in raw or "rows" not in raw:
         problems.append(Problem(where, 'must be {"columns": [...], "rows": [[...]]}', where))
         return None
+    shape = _table_problems(raw, where)
+    if shape:
+        problems.extend(shape)
+        return None
     try:
         frame = pd.DataFrame(raw["rows"], columns=list(raw["columns"]))
         frame["interval_start"] = pd.to_datetime(frame["interval_start"])
-    except (KeyError, ValueError, TypeError) as exc:
+        for column in _NUMERIC_COLUMNS & set(frame.columns):
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
         problems.append(Problem(where, f"cannot be read: {exc}", where))
         return None
-    for column in ("contacts", "aht_seconds", "shrinkage"):
-        if column in frame.columns:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
 
@@ -177,6 +224,11 @@ def scenario_from_document(document: Mapping[str, Any]) -> Scenario:
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         raise InputError([Problem("body", "must be a JSON object", "$")])
+    known = {"name", "settings", "mix", "forecast", "shrinkage_by_interval",
+             *(part for part, _cls in _PARTS)}
+    for key in sorted(set(document) - known, key=str):
+        problems.append(Problem(str(key), f"is not a part of a scenario; known: {sorted(known)}",
+                                str(key)))
     settings = _build(Settings, document.get("settings"), "settings", problems)
     mix = _build(MixSettings, document.get("mix", {}), "mix", problems)
     parts: dict[str, tuple[Any, ...]] = {}

@@ -92,11 +92,14 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None) -> 
     channel_names = {c.name for c in scenario.channels}
     segment_caps = {s.name: s.max_self_service_share for s in scenario.segments}
 
-    volume = overrides.get("volume_pct", 0) or 0
+    # null means "no change"; anything else must be a number ({} or "" is not 0)
+    volume = overrides.get("volume_pct")
+    volume = 0 if volume is None else volume
     if _number(volume) is None or not -100 <= volume <= 1000:
         out.add("overrides.volume_pct", f"must be a percentage in [-100, 1000], got {volume!r}")
         volume = 0
-    aht = overrides.get("aht_pct", 0) or 0
+    aht = overrides.get("aht_pct")
+    aht = 0 if aht is None else aht
     if _number(aht) is None or not -100 < aht <= 1000:
         out.add("overrides.aht_pct", f"must be a percentage in (-100, 1000], got {aht!r}")
         aht = 0

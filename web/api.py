@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -15,6 +16,40 @@ from web.state import planner_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(check_api_token)
+
+
+def _json_body() -> Any:
+    """The request's JSON body; a 400 naming where it breaks (line and column) when it is not
+    JSON, a 415 when it is not sent as JSON. NaN and Infinity are not JSON and are refused too."""
+    if not request.is_json:
+        raise ApiError(415, "send the body as JSON (Content-Type: application/json)")
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not a JSON number")
+
+    try:
+        return json.loads(request.get_data(), parse_constant=refuse)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "the body is not valid JSON", [{
+            "location": f"body (line {exc.lineno}, column {exc.colno})", "field": "body",
+            "message": f"{exc.msg}; send one JSON object"}]) from None
+    except (ValueError, RecursionError) as exc:  # undecodable bytes, NaN, nesting too deep
+        message = str(exc) if isinstance(exc, ValueError) else "is nested too deeply"
+        raise ApiError(400, "the body is not valid JSON", [{
+            "location": "body", "field": "body", "message": message}]) from None
+
+
+def _one_query_value(name: str, allowed: tuple[str, ...] | None = None) -> str | None:
+    """A query parameter given at most once (and one of ``allowed`` when given); else 400."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise ApiError(400, f"query parameter {name!r} is given {len(values)} times",
+                       [{"location": f"query.{name}", "field": name, "message": "give it once"}])
+    if values and allowed is not None and values[0] not in allowed:
+        raise ApiError(400, f"unknown {name} {values[0]!r}",
+                       [{"location": f"query.{name}", "field": name,
+                         "message": f"must be one of {list(allowed)}, got {values[0]!r}"}])
+    return values[0] if values else None
 
 
 def _created(body: dict[str, Any], location: str, status: int = 201) -> Response:
@@ -59,7 +94,7 @@ def create_scenario() -> Response:
         scenario_id = services.store_scenario(scenario, request.form.get("name"),
                                               upload.filename, content)
     elif request.is_json:
-        scenario, overrides = services.scenario_from_json(request.get_json(silent=True))
+        scenario, overrides = services.scenario_from_json(_json_body())
         scenario_id = services.store_scenario(scenario, None, None, None, overrides)
     else:
         raise ApiError(415, "send multipart/form-data with an .xlsx 'workbook', or a JSON "
@@ -74,17 +109,27 @@ def scenario(scenario_id: str) -> Any:
     if request.method == "DELETE":
         services.delete_scenario(scenario_id)
         return "", 204
+    include = _one_query_value("include", ("inputs",)) == "inputs"
     if request.method == "PATCH":
-        body = request.get_json(silent=True)
+        body = _json_body()
         if not isinstance(body, dict):
-            raise ApiError(400, 'the body must be a JSON object such as {"overrides": {...}}')
+            raise ApiError(400, 'the body must be a JSON object such as {"overrides": {...}}',
+                           [{"location": "body", "field": "body",
+                             "message": f"must be an object, got {type(body).__name__}"}])
         unknown = sorted(set(body) - {"name", "overrides"})
         if unknown:
             raise ApiError(400, "unknown fields", [{"location": f"body.{k}", "field": k,
                                                     "message": "allowed: name, overrides"}
                                                    for k in unknown])
+        if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
+            raise ApiError(400, "name must be a non-empty string",
+                           [{"location": "body.name", "field": "name",
+                             "message": f"must be a non-empty string, got {body['name']!r}"}])
+        if "overrides" in body and not isinstance(body["overrides"], dict):
+            raise ApiError(400, "overrides must be a JSON object",
+                           [{"location": "body.overrides", "field": "overrides",
+                             "message": "must be an object {override: value}"}])
         services.update_scenario(scenario_id, body.get("name"), body.get("overrides"))
-    include = request.args.get("include") == "inputs"
     with planner_state().database.session() as session:
         return jsonify(services.scenario_json(services.get_scenario(session, scenario_id),
                                               include_inputs=include))
@@ -121,8 +166,10 @@ def plan_requirements(plan_id: str) -> Response:
 
 @bp.get("/plans/<plan_id>/schedule")
 def plan_schedule(plan_id: str) -> Response:
-    body, mimetype, filename = services.render_schedule(
-        plan_id, request.args.get("format", "json"), request.args)
+    fmt = _one_query_value("format")
+    for name in ("from", "to"):
+        _one_query_value(name)
+    body, mimetype, filename = services.render_schedule(plan_id, fmt or "json", request.args)
     response = Response(body, mimetype=mimetype.split(";")[0])
     if ";" in mimetype:
         response.headers["Content-Type"] = mimetype

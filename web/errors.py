@@ -6,6 +6,7 @@ detail is ``{"location": "Forecast!D7", "field": "contacts", "message": "must be
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,6 +44,13 @@ def error_response(status: int, message: str, details: Iterable[dict[str, Any]] 
     return response
 
 
+def internal_error_message(error_id: str) -> str:
+    """What an API client reads on a 500: it is a bug, how to report it, where the trace is."""
+    return (f"internal error {error_id}: this is a bug in the planner, not a problem with your "
+            f"input. Please report it to the planner's maintainers (the project's issue tracker) "
+            f"with the error id {error_id}; the server log has the details under that id.")
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
@@ -76,8 +84,9 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Any:
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return _http_error(exc)
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        message = InternalServerError.description
+        error_id = secrets.token_hex(6)
+        app.logger.exception("internal error %s on %s %s", error_id, request.method, request.path)
         if _wants_json():
-            return error_response(500, "internal server error — the details are in the server log")
+            return error_response(500, internal_error_message(error_id))
+        message = f"{InternalServerError.description} (error {error_id})"
         return render_template("error.html", status=500, message=message, details=[]), 500

@@ -37,6 +37,11 @@ FORMATS: dict[str, str] = {
 }
 CSV_COLUMNS: tuple[str, ...] = ("agent", "group", "template", "activityCode", "startDate",
                                 "lengthMinutes", "paid")
+ISO_DATE_TIME_PATTERN = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                         r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+                         r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$")
+"""What ``from`` and ``to`` accept: an ISO 8601 date, or date-time with an optional offset (the
+OpenAPI document states the same pattern)."""
 SHIFT_CODE = "SHIFT"
 """``activityCode`` of the whole-shift row in the CSV export."""
 
@@ -71,6 +76,8 @@ def parse_filter(args: Mapping[str, Any], timezone: str, known_groups: Sequence[
             bounds[key] = None
             continue
         try:
+            if not re.fullmatch(ISO_DATE_TIME_PATTERN, text):
+                raise ValueError(text)
             value = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             problems.append(Problem(key, f"must be an ISO 8601 date or date-time such as "

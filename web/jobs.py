@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     Database,
@@ -130,16 +131,19 @@ class JobRunner:
     # -- the worker -----------------------------------------------------------------------
     def _update(self, job_id: str, **fields: Any) -> None:
         message = fields.pop("message", None)
-        with self.database.transaction() as session:
-            job = session.get(JobRecord, job_id)
-            if job is None:
-                return
-            for name, value in fields.items():
-                setattr(job, name, value)
-            if message:
-                messages = list(job.messages or [])
-                messages.append({"at": utc_now().isoformat(), "text": message})
-                job.messages = messages[-MAX_MESSAGES:]
+        try:
+            with self.database.transaction() as session:
+                job = session.get(JobRecord, job_id)
+                if job is None:
+                    return
+                for name, value in fields.items():
+                    setattr(job, name, value)
+                if message:
+                    messages = list(job.messages or [])
+                    messages.append({"at": utc_now().isoformat(), "text": message})
+                    job.messages = messages[-MAX_MESSAGES:]
+        except StaleDataError:  # the scenario (with its jobs) was deleted between read and write
+            raise PlanFailedError("the scenario was deleted while it was being planned") from None
 
     def _run(self, job_id: str) -> None:
         try:
