@@ -31,6 +31,7 @@ from planner.simulation.inputs import (
     SimulationInputs,
     SimulationOptions,
     from_plan,
+    inputs_from_schedule,
     simulation_inputs,
 )
 from planner.simulation.replications import run_replications, simulate_replication
@@ -43,6 +44,7 @@ __all__ = [
     "SimulationOptions",
     "SimulationResult",
     "from_plan",
+    "inputs_from_schedule",
     "simulate",
     "simulate_plan",
     "simulate_replication",

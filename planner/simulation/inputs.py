@@ -460,3 +460,70 @@ def from_plan(plan: object, options: SimulationOptions | None = None) -> Simulat
         plan.requirements, getattr(plan, "coverage", None),  # type: ignore[attr-defined]
         None if schedule is None else schedule.shifts,
         None if schedule is None else schedule.activities, options)
+
+
+@dataclass(frozen=True)
+class _ScheduleCoverage:
+    """The ``coverage`` a :func:`planner.pipeline.coverage_frame` reads from a schedule result."""
+
+    coverage: pd.DataFrame
+
+
+def inputs_from_schedule(scenario: object, shifts: pd.DataFrame, activities: pd.DataFrame,
+                         options: SimulationOptions | None = None, *,
+                         stored_live: pd.DataFrame | None = None) -> SimulationInputs:
+    """Inputs for a schedule held outside a :class:`~planner.pipeline.Plan` (a plan workbook).
+
+    The requirements and the prediction at the schedule's level are recomputed from the scenario
+    (:func:`planner.staffing.requirements`, :func:`planner.pipeline.coverage_frame`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+    shifts, activities : pandas.DataFrame
+        The schedule.
+    options : SimulationOptions, optional
+    stored_live : pandas.DataFrame, optional
+        ``interval_start, group, live_contacts`` the plan was computed for (a plan workbook's
+        Coverage sheet); refused when they differ from the scenario's.
+
+    Raises
+    ------
+    SimulationInputError
+        The schedule names an unknown group, or the plan was computed for other inputs.
+    """
+    from planner import demand, pipeline
+
+    requirements = staffing.requirements(scenario, demand.live_demand(scenario))  # type: ignore[arg-type]
+    known = set(requirements["group"])
+    unknown = sorted(set(shifts["group"].astype(str)) - known)
+    if unknown:
+        raise SimulationInputError(f"Schedule: group {unknown[0]!r} is not a staffing group of scenario "
+                                   f"{getattr(scenario, 'name', '')!r}; the plan is of another scenario")
+    if stored_live is not None and len(stored_live):
+        key = ["interval_start", "group"]
+        both = stored_live.merge(requirements[[*key, "live_contacts"]], on=key, how="outer",
+                                 suffixes=("_plan", "_scenario"))
+        off = ~np.isclose(both["live_contacts_plan"].to_numpy(dtype=float),
+                          both["live_contacts_scenario"].to_numpy(dtype=float), rtol=1e-6, atol=1e-3)
+        if off.any():
+            row = both[off].iloc[0]
+            raise SimulationInputError(
+                f"Coverage: the plan was computed for another scenario — live contacts of group "
+                f"{row['group']!r} at {pd.Timestamp(row['interval_start']):%Y-%m-%d %H:%M} are "
+                f"{row['live_contacts_plan']:g} in the plan and {row['live_contacts_scenario']:g} in "
+                "the workbook's inputs; plan these inputs again")
+    starts = scenario.settings.interval_starts()  # type: ignore[attr-defined]
+    frames = []
+    for group in pd.unique(requirements["group"]):
+        cells = agent_cells(shifts, activities, starts, str(group))
+        n_t = len(starts)
+        on_shift = np.bincount(cells.cell_interval, minlength=n_t)[:n_t]
+        on_break = np.bincount(cells.cell_interval[cells.cell_break], minlength=n_t)[:n_t]
+        need = requirements.loc[requirements["group"] == group, "required_scheduled"].to_numpy()
+        working = on_shift - on_break
+        frames.append(pd.DataFrame({"interval_start": starts, "group": group, "working": working,
+                                    "on_break": on_break, "short": np.maximum(need - working, 0),
+                                    "over": np.maximum(working - need, 0)}))
+    coverage = pipeline.coverage_frame(requirements, _ScheduleCoverage(pd.concat(frames, ignore_index=True)))
+    return simulation_inputs(requirements, coverage, shifts, activities, options)
