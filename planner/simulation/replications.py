@@ -101,9 +101,12 @@ def overlap_seconds(lo: np.ndarray, hi: np.ndarray, edges: np.ndarray) -> np.nda
 
 
 def count_waiting(arrival: np.ndarray, leave: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Contacts waiting at each time point: ``#(a ≤ x) − #(leave ≤ x)`` (leave ≥ arrival)."""
-    return (np.searchsorted(np.sort(arrival), points, side="right")
-            - np.searchsorted(np.sort(leave), points, side="right")).astype(float)
+    """Contacts waiting just before each time point: ``#(a < x) − #(leave < x)`` (leave ≥ arrival).
+
+    A contact taken at the boundary itself counts as waiting there (it waited into the interval).
+    """
+    return (np.searchsorted(np.sort(arrival), points, side="left")
+            - np.searchsorted(np.sort(leave), points, side="left")).astype(float)
 
 
 def _events(times: np.ndarray, values: np.ndarray, interval_seconds: float, n_t: int,
