@@ -128,8 +128,9 @@ def write_simulation_sheet(book: Workbook, result: Any) -> Worksheet:
     header = start + 1
     anchor = 2
     anchor_col = "AB"
+    kinds = dict(zip(result.intervals["group"], result.intervals["kind"], strict=True))
     for group, rows in frame.reset_index(drop=True).groupby("group", sort=False):
-        if rows["predicted_service_level"].notna().sum() == 0:
+        if kinds.get(group) == "email" or rows["predicted_service_level"].notna().sum() == 0:
             continue
         first, last = header + 1 + int(rows.index.min()), header + 1 + int(rows.index.max())
         ws.add_chart(_band_chart(ws, str(group), first, last, columns), f"{anchor_col}{anchor}")
