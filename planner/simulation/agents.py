@@ -75,9 +75,10 @@ def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np
 
     Notes
     -----
-    ``"interval"``: in interval *t* the ``k_t = ⌊w_t (1 − s_t)⌋ + Bernoulli(frac)`` working rows
-    with the highest random priority (one uniform per row and replication) answer — randomised
-    rounding, so ``E[k_t] = w_t (1 − s_t)``, the net agents the prediction interpolates at.
+    ``"interval"``: in interval *t* the ``k_t = ⌊w_t (1 − s_t) + U⌋`` working rows with the
+    highest random priority (one uniform per row and replication) answer, ``U`` one uniform per
+    replication — systematic randomised rounding, so ``E[k_t] = w_t (1 − s_t)`` exactly, the net
+    agents the prediction interpolates at, while ``k_t`` changes only where the schedule does.
     """
     working = ~cells.cell_break
     if mode == "none" or cells.rows == 0:
@@ -89,8 +90,9 @@ def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np
     t = cells.cell_interval[w_idx]
     counts = np.bincount(t, minlength=intervals)[:intervals]
     target = counts * (1.0 - shrinkage)
-    keep = np.floor(target + 1e-9)
-    keep += rng.random(intervals) < (target - keep)
+    # Systematic randomised rounding: one offset per replication, so E[k_t] = target_t in every
+    # interval while k_t only moves where the target crosses a whole number (no artificial churn).
+    keep = np.floor(target + rng.random())
     priority = rng.random(cells.rows)
     order = np.lexsort((-priority[cells.cell_row[w_idx]], t))
     t_sorted = t[order]

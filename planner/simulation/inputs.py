@@ -59,8 +59,9 @@ class SimulationOptions:
         How the channel's shrinkage (absence, training, meetings — time paid but not on the
         queue) takes agents away: ``"interval"`` (default) — in each interval
         ``working × (1 − shrinkage)`` agents answer, rounded up or down at random with the
-        fractional part as probability (so the expected net agents, and to first order the
-        KPIs, match the prediction's linear interpolation between whole agents); which agents
+        fractional part as probability (systematic rounding with one offset per replication, so
+        the expected net agents, and to first order the KPIs, match the prediction's linear
+        interpolation between whole agents); which agents
         are away is a fixed random order per replication, so the same agents stay away while
         the schedule does not change. ``"absence"`` — every shift row is missed entirely with
         probability ``shrinkage`` (real absence: lumpier, usually worse than predicted).
@@ -214,6 +215,28 @@ class SimulationInputs:
 
 
 _SHIFT_NEEDED = ("agent", "group", "start", "end")
+_REQUIREMENT_NUMBERS = ("live_contacts", "aht_seconds", "workload_erlangs", "net_agents_fractional",
+                        "shrinkage", "patience_seconds", "answer_seconds", "target_service_level",
+                        "max_occupancy", "response_hours", "work_arrived_agent_intervals",
+                        "work_due_agent_intervals", "service_level", "asa_seconds", "abandon",
+                        "occupancy", "backlog", "oldest_age_minutes")
+_COVERAGE_NUMBERS = ("live_contacts", "required", "scheduled", "on_break", "short", "over",
+                     "target_service_level", "service_level_at_required", "predicted_service_level",
+                     "predicted_asa_seconds", "predicted_abandon", "predicted_occupancy",
+                     "predicted_backlog")
+
+
+def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Number columns as floats (a frame read back from JSON holds ``None`` for NaN)."""
+    frame = frame.copy()
+    for name in columns:
+        if name in frame.columns and frame[name].dtype == object:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    if "interval_start" in frame.columns:
+        frame["interval_start"] = pd.to_datetime(frame["interval_start"])
+    if "is_open" in frame.columns:
+        frame["is_open"] = frame["is_open"].astype(bool)
+    return frame
 _ACTIVITY_NEEDED = ("agent", "group", "activity", "start", "end")
 
 
@@ -368,6 +391,8 @@ def simulation_inputs(requirements: pd.DataFrame, coverage: pd.DataFrame | None,
         [c for c in _ACTIVITY_NEEDED if c not in activities.columns]
     if missing:
         raise SimulationInputError(f"Schedule: missing columns {missing}")
+    requirements = _numeric(requirements, _REQUIREMENT_NUMBERS)
+    coverage = _numeric(coverage, _COVERAGE_NUMBERS)
     if scenario is not None:
         _check_scenario(requirements, scenario)
     req = requirements.sort_values(["interval_start"], kind="stable").reset_index(drop=True)
