@@ -366,6 +366,10 @@ def _add_simulate_parser(sub: argparse._SubParsersAction) -> None:
                         help="how shrinkage takes agents away (default interval; see README)")
     parser.add_argument("-o", "--output", default=None,
                         help="also write the plan workbook with the Simulation sheet here")
+    parser.add_argument("--correct", action="store_true",
+                        help="then correct the requirement by simulation (iterative staffing algorithm, "
+                             "Feldman et al. 2008), schedule against it and simulate again; -o writes "
+                             "the corrected plan")
     parser.add_argument("--json", action="store_true",
                         help="print per group the week, days and intervals as JSON")
     parser.set_defaults(func=_cmd_simulate)
@@ -400,6 +404,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     try:
         scenario = excel.read_workbook(args.input)
         stored = read_plan_schedule(args.input)
+        if stored is not None and args.correct:
+            raise BadInputError("--correct plans again: give the scenario workbook, not a plan workbook")
         if stored is not None:
             print(f"[  0%] simulation: replaying the schedule stored in {args.input}", file=sys.stderr)
             inputs = simulation.inputs_from_schedule(scenario, stored.shifts, stored.activities,
@@ -415,6 +421,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         print(f"planner simulate: {args.input}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     result = simulation.simulate(inputs, _progress_printer())
+    if args.correct and plan is not None:
+        from planner.simulation.correction import correct_and_replan
+
+        if not args.json:
+            print(summary_text(result) + "\n")
+        plan, result = correct_and_replan(plan, result, _progress_printer())
     if args.output is not None and plan is not None:
         excel.write_plan(plan, args.output, simulation=result)
     if args.json:

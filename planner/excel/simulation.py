@@ -118,6 +118,20 @@ def write_simulation_sheet(book: Workbook, result: Any) -> Worksheet:
                        title="Late breaks and overtime per day (agents finish the contact in hand)")
     _formats(ws, start + 1, row, list(result.late_breaks.columns))
     row += 2
+    correction = getattr(result, "correction", None)
+    if correction is not None and len(correction):
+        moved = result.correction_moved
+        start = row
+        title = "ISA correction: scheduled agent-hours moved per day (the schedule was re-planned)"
+        row = _write_frame(ws, moved, start_row=start, title=title)
+        _formats(ws, start + 1, row, list(moved.columns))
+        row += 2
+        changed = correction[correction["change"] != 0]
+        start = row
+        row = _write_frame(ws, changed, start_row=start,
+                           title="ISA correction: intervals whose requirement changed")
+        _formats(ws, start + 1, row, list(changed.columns))
+        row += 2
     frame = result.intervals[list(_INTERVAL_COLUMNS)].copy()
     frame["ci_width"] = (frame["ci_high"] - frame["ci_low"]).clip(lower=0.0)
     columns = list(frame.columns)

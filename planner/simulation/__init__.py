@@ -84,6 +84,10 @@ class SimulationResult:
         Wall-clock seconds of the replications.
     contacts : int
         Contacts simulated over all replications and groups.
+    correction, correction_moved : pandas.DataFrame or None
+        With ``planner simulate --correct``: the ISA-corrected requirement per (group, interval)
+        and the agent-hours it moves per (group, date)
+        (:class:`planner.simulation.correction.Correction`).
     """
 
     options: SimulationOptions
@@ -94,6 +98,8 @@ class SimulationResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     contacts: int = 0
+    correction: pd.DataFrame | None = None
+    correction_moved: pd.DataFrame | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready document: per group the week, then ``days`` and ``intervals``.
@@ -109,7 +115,13 @@ class SimulationResult:
             week["late_breaks"] = _records(self.late_breaks[self.late_breaks["group"] == name])
             groups.append(week)
         opts = self.options
-        return {"replications": opts.replications, "seed": opts.seed, "handle_time": opts.handle_time,
+        extra: dict[str, Any] = {}
+        if self.correction is not None:
+            extra["correction"] = {"intervals": _records(self.correction),
+                                   "moved": _records(self.correction_moved)
+                                   if self.correction_moved is not None else []}
+        return {**extra, "replications": opts.replications, "seed": opts.seed,
+                "handle_time": opts.handle_time,
                 "handle_time_cv": opts.handle_time_cv, "shrinkage": opts.shrinkage,
                 "confidence": 0.95, "tolerance_points": TOLERANCE_POINTS, "seconds": self.seconds,
                 "contacts_simulated": self.contacts, "notes": list(self.notes), "groups": groups}
