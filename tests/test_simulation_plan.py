@@ -211,3 +211,26 @@ def test_cli_plan_with_simulate_adds_the_sheet(tmp_path: Path, scenario: Scenari
     # the plan workbook is replayed as it is: the same predictions, no new solve
     assert main(["simulate", str(out), "--replications", "2"]) == 0
     assert "replaying the schedule stored in" in capsys.readouterr().err
+
+
+def test_cli_simulate_correct_replans_against_the_corrected_requirement(
+        tmp_path: Path, scenario: Scenario, capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = tmp_path / "small.xlsx"
+    excel.write_scenario(scenario, workbook)
+    out = tmp_path / "corrected.xlsx"
+    assert main(["simulate", str(workbook), "--replications", "3", "--correct", "-o", str(out),
+                 "--json"]) == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    correction = document["correction"]
+    assert {row["group"] for row in correction["intervals"]} == {"voice", "chat"}
+    for row in correction["intervals"]:
+        assert row["change"] == row["corrected_net"] - row["analytic_net"]
+    assert any("ISA correction" in note for note in document["notes"])
+    assert "correction: voice, ISA iteration 1" in captured.err
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = [r[0] for r in book[SHEET].iter_rows(values_only=True) if r and isinstance(r[0], str)]
+    book.close()
+    assert any(text.startswith("ISA correction: scheduled agent-hours moved") for text in rows)
+    assert main(["simulate", str(out), "--correct"]) == 2  # a plan workbook is replayed, not re-planned
+    assert "--correct plans again" in capsys.readouterr().err
