@@ -234,3 +234,14 @@ def test_cli_simulate_correct_replans_against_the_corrected_requirement(
     assert any(text.startswith("ISA correction: scheduled agent-hours moved") for text in rows)
     assert main(["simulate", str(out), "--correct"]) == 2  # a plan workbook is replayed, not re-planned
     assert "--correct plans again" in capsys.readouterr().err
+
+
+def test_replications_run_in_worker_processes_give_the_same_report(plan: pipeline.Plan) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    inputs = simulation.from_plan(plan, SimulationOptions(replications=4, seed=9))
+    serial = simulation.simulate(inputs)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        mapped = simulation.simulate(inputs, mapper=pool.map)
+    pd.testing.assert_frame_equal(serial.intervals, mapped.intervals)
+    assert serial.contacts == mapped.contacts

@@ -146,7 +146,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             for row in frame.to_dict(orient="records")]
 
 
-def simulate(inputs: SimulationInputs, progress: Progress | None = None) -> SimulationResult:
+def simulate(inputs: SimulationInputs, progress: Progress | None = None, *,
+             mapper: Any | None = None) -> SimulationResult:
     """Run ``inputs.options.replications`` replications and report them against the prediction.
 
     Parameters
@@ -155,12 +156,15 @@ def simulate(inputs: SimulationInputs, progress: Progress | None = None) -> Simu
         From :func:`from_plan` or :func:`simulation_inputs`.
     progress : callable(fraction, message), optional
         Told after every replication.
+    mapper : callable, optional
+        ``mapper(function, replication_numbers)`` running the replications elsewhere, in order
+        (the executor seam, :func:`planner.simulation.replications.run_replications`).
 
     Returns
     -------
     SimulationResult
     """
-    results, seconds = run_replications(inputs, progress)
+    results, seconds = run_replications(inputs, progress, mapper=mapper)
     intervals, days, week, late, notes = build_report(inputs, results)
     contacts = sum(t.contacts for r in results for t in r)
     if inputs.options.replications < 2:

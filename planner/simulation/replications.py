@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 
@@ -218,10 +219,24 @@ def simulate_replication(inputs: SimulationInputs, replication: int,
                  for g, group in enumerate(inputs.groups))
 
 
+Mapper = Callable[[Callable[[int], tuple[GroupTally, ...]], Sequence[int]], Iterable[tuple[GroupTally, ...]]]
+"""``mapper(function, replication_numbers)`` → results in order (e.g. an executor's ``map``)."""
+
+
 def run_replications(inputs: SimulationInputs, progress: Progress | None = None,
-                     replications: Iterable[int] | None = None,
+                     replications: Iterable[int] | None = None, *, mapper: Mapper | None = None,
                      ) -> tuple[list[tuple[GroupTally, ...]], float]:
-    """Run replications one after another, telling ``progress`` after each.
+    """Run the replications, telling ``progress`` after each.
+
+    Parameters
+    ----------
+    inputs : SimulationInputs
+    progress : callable(fraction, message), optional
+    replications : iterable of int, optional
+        Replication numbers (default ``range(options.replications)``).
+    mapper : callable, optional
+        Runs :func:`simulate_replication` over the numbers elsewhere (the executor seam: plain
+        data in and out, the seed travels with the inputs); default: one after another here.
 
     Returns
     -------
@@ -230,9 +245,12 @@ def run_replications(inputs: SimulationInputs, progress: Progress | None = None,
     numbers: Sequence[int] = list(range(inputs.options.replications) if replications is None
                                   else replications)
     started = time.perf_counter()
-    results = []
-    for k, r in enumerate(numbers):
-        results.append(simulate_replication(inputs, r))
+    results: list[tuple[GroupTally, ...]] = []
+
+    one = partial(simulate_replication, inputs)  # picklable: a module function and plain data
+    produced = map(one, numbers) if mapper is None else mapper(one, numbers)
+    for k, result in enumerate(produced):
+        results.append(result)
         if progress is not None:
             progress((k + 1) / len(numbers), f"simulation: replication {k + 1} of {len(numbers)}")
     return results, time.perf_counter() - started
