@@ -229,3 +229,18 @@ def test_lognormal_handle_times_have_the_asked_mean_and_cv() -> None:
     assert drawn.handle.mean() == pytest.approx(300.0, rel=0.02)
     assert drawn.handle.std() / drawn.handle.mean() == pytest.approx(0.5, rel=0.05)
     assert np.all(np.diff(drawn.time) >= 0) and np.all(np.isinf(drawn.give_up))
+
+
+def test_share_intervals_do_not_collapse_when_every_replication_agrees() -> None:
+    from planner.simulation.statistics import wilson_interval
+
+    within = np.full((10, 1), 6.0)
+    offered = np.full((10, 1), 6.0)  # every replication: 6 of 6 in time
+    est, low, high = ratio_interval(within, offered, low=0.0, high=1.0)
+    assert est[0] == 1.0 and low[0] == high[0] == 1.0  # the delta method alone collapses
+    est, low, high = ratio_interval(within, offered, low=0.0, high=1.0, share=True)
+    w_low, _ = wilson_interval(np.array([60.0]), np.array([60.0]))
+    assert low[0] == pytest.approx(w_low[0]) and 0.9 < low[0] < 1.0 and high[0] == 1.0
+    # 8 of 10 at 95 %: 0.4902–0.9433 (Newcombe 1998, Statistics in Medicine 17(8), method 3)
+    lo, hi = wilson_interval(np.array([8.0]), np.array([10.0]))
+    assert lo[0] == pytest.approx(0.490, abs=1e-3) and hi[0] == pytest.approx(0.943, abs=1e-3)

@@ -67,7 +67,8 @@ def _level(group: GroupInputs, tallies: dict[str, np.ndarray], predicted: pd.Dat
              "deadline_met": ("within", "due", 0.0, 1.0),
              "occupancy": ("busy", "available", 0.0, 1.0)}
     for name, (num, den, low, high) in pairs.items():
-        est, lo, hi = ratio_interval(s[num], s[den], low=low, high=high)
+        est, lo, hi = ratio_interval(s[num], s[den], low=low, high=high,
+                                     share=name not in ("asa_seconds", "occupancy"))
         cols[f"simulated_{name}"], cols[f"{name}_ci_low"], cols[f"{name}_ci_high"] = est, lo, hi
     live = predicted["live_contacts"].to_numpy(dtype=float)
     abandon = np.nan_to_num(predicted["predicted_abandon"].to_numpy(dtype=float), nan=0.0)
