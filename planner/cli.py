@@ -419,7 +419,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             plan = pipeline.run_plan(scenario, _progress_printer(), mix=False)
             inputs = simulation.from_plan(plan, options)
     except InputError as exc:
-        _print_problems(args.input, exc.problems)
+        _print_problems(args.input, exc.problems, "simulate")
         return EXIT_FAILURE
     except simulation.SimulationInputError as exc:
         print(f"planner simulate: {args.input}: {exc}", file=sys.stderr)

@@ -120,11 +120,16 @@ def test_agent_less_interval_carries_the_queue_into_the_next_interval() -> None:
 
 
 def _servers(start: list[float], end: list[float], rest: list[float], gap: list[int],
-             nxt: list[int], first: list[int]) -> Stretches:
+             nxt: list[int], first: list[int], base: list[int] | None = None) -> Stretches:
     n = len(start)
+    prev = np.full(n, -1, dtype=np.int64)
+    for j, k in enumerate(nxt):
+        if k >= 0:
+            prev[k] = j
     return Stretches(np.array(start, float), np.array(end, float), np.array(rest, float),
-                     np.array(gap, np.int8), np.array(nxt, np.int64), np.array(first, np.int64),
-                     np.zeros(n, np.int64), np.arange(n, dtype=np.int64))
+                     np.array(gap, np.int8), np.array(nxt, np.int64), prev, np.array(first, np.int64),
+                     np.zeros(n, np.int64), np.arange(n, dtype=np.int64) if base is None
+                     else np.array(base, np.int64))
 
 
 def test_agent_finishes_the_contact_before_a_late_break_and_before_going_home() -> None:
@@ -140,6 +145,18 @@ def test_agent_finishes_the_contact_before_a_late_break_and_before_going_home() 
     assert out.start[1] == 2000.0  # the contact waiting through the break is answered then
     assert out.start[2] == 2600.0
     assert out.busy_until[1] == 3000.0  # 300 s of overtime after the shift end at 2700 s
+
+
+def test_the_slots_of_a_chat_agent_take_one_break_after_the_last_session() -> None:
+    # one agent, two slots: works 0–900 s, break 900–1800 s, works 1800–2700 s
+    servers = _servers([0.0, 1800.0, 0.0, 1800.0], [900.0, 2700.0, 900.0, 2700.0],
+                       [900.0, 0.0, 900.0, 0.0], [GAP_BREAK, GAP_SHIFT_END] * 2, [1, -1, 3, -1], [0, 2],
+                       base=[0, 1, 0, 1])
+    arrival = np.array([100.0, 200.0, 2000.0])
+    handle = np.array([850.0, 1000.0, 60.0])  # sessions end 950 s and 1200 s: the break runs 1200–2100
+    out = serve_fcfs(arrival, handle, np.full(3, np.inf), servers)
+    assert out.start[2] == 2100.0  # not 2000 s: the first slot cannot come back before its agent
+    assert out.actual_start[1] == 2100.0 and out.actual_start[3] == 2100.0
 
 
 def test_impatient_contacts_leave_without_taking_an_agent() -> None:

@@ -33,8 +33,8 @@ class Stretches:
     gap : numpy.ndarray of int8, shape (S,)
         What follows: :data:`~planner.simulation.inputs.GAP_BREAK`, ``GAP_SHIFT_END``,
         ``GAP_SHRINKAGE``.
-    next : numpy.ndarray of int64, shape (S,)
-        Index of the server's next stretch (−1: none).
+    next, prev : numpy.ndarray of int64, shape (S,)
+        Index of the server's next and previous stretch (−1: none).
     first : numpy.ndarray of int64
         First stretch of each server that has one.
     row : numpy.ndarray of int64, shape (S,)
@@ -48,6 +48,7 @@ class Stretches:
     rest: np.ndarray
     gap: np.ndarray
     next: np.ndarray
+    prev: np.ndarray
     first: np.ndarray
     row: np.ndarray
     base: np.ndarray
@@ -126,7 +127,7 @@ def stretches(cells: AgentCells, answering: np.ndarray, interval_seconds: float,
     if idx.size == 0:
         empty_f, empty_i = np.zeros(0), np.zeros(0, dtype=np.int64)
         return Stretches(empty_f, empty_f, empty_f, np.zeros(0, dtype=np.int8), empty_i, empty_i, empty_i,
-                         empty_i)
+                         empty_i, empty_i)
     new_run = np.ones(idx.size, dtype=bool)
     new_run[1:] = (row[1:] != row[:-1]) | (t[1:] != t[:-1] + 1)
     run_first = np.flatnonzero(new_run)
@@ -146,7 +147,9 @@ def stretches(cells: AgentCells, answering: np.ndarray, interval_seconds: float,
     last_of_agent = np.append(s_row[1:] != s_row[:-1], True)
     # Rows of one agent (a weekly tour) are separate servers: a row is one on-duty stretch.
     nxt[last_of_agent] = -1
-    first = np.flatnonzero(np.insert(s_row[1:] != s_row[:-1], 0, True))
+    first_of_row = np.insert(s_row[1:] != s_row[:-1], 0, True)
+    prv = np.where(first_of_row, -1, np.arange(n, dtype=np.int64) - 1)
+    first = np.flatnonzero(first_of_row)
     base = np.arange(n, dtype=np.int64)
     start_s = s_start * interval_seconds
     end_s = s_end * interval_seconds
@@ -155,11 +158,12 @@ def stretches(cells: AgentCells, answering: np.ndarray, interval_seconds: float,
         k = np.arange(slots, dtype=np.int64)
         offset = (k * n)[:, None]
         nxt = np.where(nxt[None, :] >= 0, nxt[None, :] + offset, -1).ravel()
+        prv = np.where(prv[None, :] >= 0, prv[None, :] + offset, -1).ravel()
         first = (first[None, :] + offset).ravel()
         start_s, end_s, rest = (np.tile(v, slots) for v in (start_s, end_s, rest))
         gap, s_row, base = np.tile(gap, slots), np.tile(s_row, slots), np.tile(base, slots)
     return Stretches(start=start_s.astype(float), end=end_s.astype(float), rest=rest.astype(float),
-                     gap=gap, next=nxt, first=first.astype(np.int64), row=s_row, base=base)
+                     gap=gap, next=nxt, prev=prv, first=first.astype(np.int64), row=s_row, base=base)
 
 
 __all__ = ["GAP_BREAK", "GAP_SHIFT_END", "GAP_SHRINKAGE", "Stretches", "available_cells", "stretches"]

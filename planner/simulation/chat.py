@@ -5,8 +5,8 @@ every agent is ``c`` slots, any free slot of any agent on duty takes the next ch
 lasts ``AHT(c) = AHT(1) (1 + δ (c − 1))`` — taken from
 :func:`planner.queueing.chat_handle_time_seconds`, not restated here. A slot is a server of the
 event engine with its agent's stretches; when the agent's break comes, each slot finishes its
-session and the agent's break is as late as the latest of them (the slots return on their own
-clocks — a documented simplification).
+session, the break starts when the last of them ends and all the agent's slots return together
+after it (:mod:`planner.simulation.engine`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,11 @@ the heap. Among servers free at ``a_i`` the one free the longest (smallest key) 
 A server finishes the contact in hand past the end of its stretch; what it misses then depends
 on the gap (see :mod:`planner.simulation.agents`): a late break still lasts its full length, so
 the next stretch starts ``max(next start, contact end + break length)``; after shrinkage time or
-the shift end it is ``max(next start, contact end)``.
+the shift end it is ``max(next start, contact end)``. The session slots of one chat agent share
+that clock: the agent's break starts when its *last* session ends, and every slot is back only
+then plus the break (checked lazily when a slot reaches the top of the heap — by then every
+session of the agent that started before the break is known, because all other servers are free
+no earlier).
 """
 
 from __future__ import annotations
@@ -78,6 +82,14 @@ def serve_fcfs(arrival: np.ndarray, handle: np.ndarray, give_up: np.ndarray,
     st_end = servers.end.tolist()
     st_rest = servers.rest.tolist()
     st_next = servers.next.tolist()
+    base = servers.base.tolist()
+    has_prev = servers.prev >= 0
+    safe_prev = np.where(has_prev, servers.prev, 0)
+    # The guard of each stretch: its agent-level predecessor, when it ended and the time off after it.
+    prev_base = np.where(has_prev, servers.base[safe_prev], -1).tolist()
+    prev_end = servers.end[safe_prev].tolist()
+    prev_rest = servers.rest[safe_prev].tolist()
+    base_done = [-math.inf] * (int(servers.base.max()) + 1 if servers.base.size else 0)
     actual = list(st_start)
     over: list[float] = [math.nan] * len(st_start)
     heap = [(st_start[j], j) for j in servers.first.tolist()]
@@ -90,6 +102,23 @@ def serve_fcfs(arrival: np.ndarray, handle: np.ndarray, give_up: np.ndarray,
         a = arr[i]
         while heap:
             key, j = heap[0]
+            pb = prev_base[j]
+            if pb >= 0 and base_done[pb] > prev_end[j]:
+                need = base_done[pb] + prev_rest[j]
+                if need > key:
+                    # Another slot of this agent ran late: the agent's break started when its last
+                    # session ended, so this slot too is back only then (lazy: checked at the top,
+                    # when every session of the agent that started before the break is known).
+                    nj = j
+                    while nj >= 0 and st_end[nj] <= need:
+                        actual[nj] = st_end[nj]
+                        nj = st_next[nj]
+                    if nj < 0:
+                        heappop(heap)
+                    else:
+                        actual[nj] = need if need > st_start[nj] else st_start[nj]
+                        heapreplace(heap, (actual[nj], nj))
+                    continue
             if key >= a or a < st_end[j]:
                 break
             # Idle through the end of its stretch: on to the stretch containing a, or the next.
@@ -115,7 +144,12 @@ def serve_fcfs(arrival: np.ndarray, handle: np.ndarray, give_up: np.ndarray,
             continue
         if done > end_j:
             over[j] = done
-        ready = done + st_rest[j] if done > end_j else end_j
+            b = base[j]
+            if done > base_done[b]:
+                base_done[b] = done
+            ready = base_done[b] + st_rest[j]
+        else:
+            ready = end_j
         nj = st_next[j]
         while nj >= 0:
             begin_next = st_start[nj] if st_start[nj] >= ready else ready

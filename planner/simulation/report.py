@@ -253,6 +253,7 @@ def build_report(inputs: SimulationInputs, results: Sequence[tuple[GroupTally, .
         frames["week"].append(w_frame)
         frames["breaks"].append(_late_breaks(group, tallies, day_index, day_keys.dt.date, replications))
         notes.extend(_notes(group, t_frame, d_frame, w_frame))
+        notes.extend(_capacity_notes(group, tallies, predicted, frames["breaks"][-1]))
     out = [pd.concat(frames[k], ignore_index=True) for k in ("intervals", "days", "week", "breaks")]
     return out[0], out[1], out[2], out[3], notes
 
@@ -290,4 +291,27 @@ def _notes(group: GroupInputs, intervals: pd.DataFrame, days: pd.DataFrame, week
                      f"outside the simulated interval in {len(flagged)} of {open_n} intervals "
                      f"({better} better, {len(flagged) - better} worse than predicted)"
                      + (f" — most often: {top}" if top else ""))
+    return lines
+
+
+def _capacity_notes(group: GroupInputs, tallies: dict[str, np.ndarray], predicted: pd.DataFrame,
+                    late: pd.DataFrame) -> list[str]:
+    """Late breaks, overtime and the agent time they add over the plan's net agent time."""
+    lines = []
+    breaks = float(late["breaks_from_work"].sum())
+    if breaks > 0:
+        share = float((late["breaks_late_share"].fillna(0.0) * late["breaks_from_work"]).sum()) / breaks
+        late_n = float((late["breaks_late_share"].fillna(0.0) * late["breaks_from_work"]).sum())
+        mean_late = (float((late["mean_lateness_minutes"].fillna(0.0) * late["breaks_late_share"].fillna(0.0)
+                            * late["breaks_from_work"]).sum()) / late_n) if late_n > 0 else 0.0
+        lines.append(f"{group.group}: {share:.0%} of the breaks taken from work start late (agents finish "
+                     f"the contact in hand), {mean_late:.1f} min late on average, at worst "
+                     f"{float(late['max_lateness_minutes'].max()):.0f} min; "
+                     f"{float(late['overtime_agent_hours'].sum()):.1f} agent-hours of overtime at shift ends")
+    net_seconds = float((predicted["net_agents"].to_numpy(dtype=float)).sum()) * group.interval_seconds
+    available = float(tallies["available"].sum(axis=1).mean()) / max(group.slots, 1)
+    if net_seconds > 0:
+        lines.append(f"{group.group}: agents were on the queue {available / net_seconds - 1.0:+.1%} of the "
+                     "plan's net agent time (contacts finished past breaks and shift ends count; the "
+                     "formula stops the agent at the interval boundary)")
     return lines
