@@ -61,6 +61,7 @@
     var charts = document.getElementById("simulation-charts");
     var days = document.getElementById("simulation-days");
     var outside = document.getElementById("simulation-outside");
+    var all = document.getElementById("simulation-intervals");
     var drawn = 0;
     result.groups.forEach(function (g, i) {
       if (g.kind !== "email") { bandChart(charts, i, g); drawn += 1; }
@@ -68,6 +69,15 @@
         days.tBodies[0].appendChild(row([g.group, k === 0 ? "whole horizon" : d.date, pct(d.predicted_service_level),
           pct(d.simulated_service_level), pct(d.ci_low) + " – " + pct(d.ci_high), num(d.difference_points, 1),
           num(d.simulated_asa_seconds, 1), pct(d.simulated_abandon), pct(d.simulated_occupancy)]));
+      });
+      g.intervals.filter(function (p) { return p.live_contacts > 0; }).forEach(function (p) {
+        all.tBodies[0].appendChild(row([g.group, label(p.interval_start), num(p.live_contacts, 1),
+          num(p.scheduled, 0), pct(p.predicted_service_level), pct(p.simulated_service_level),
+          pct(p.ci_low) + " – " + pct(p.ci_high), pct(p.simulated_service_level_offered),
+          pct(p.simulated_service_level_answered),
+          num(p.predicted_asa_seconds, 1) + " / " + num(p.simulated_asa_seconds, 1),
+          pct(p.predicted_abandon) + " / " + pct(p.simulated_abandon),
+          pct(p.predicted_occupancy) + " / " + pct(p.simulated_occupancy), num(p.queue_at_start, 1)]));
       });
       g.intervals.filter(function (p) { return p.outside; }).forEach(function (p) {
         outside.tBodies[0].appendChild(row([g.group, label(p.interval_start), num(p.live_contacts, 1),
