@@ -49,6 +49,9 @@ def test_simulation_job_of_a_stored_plan(planned: dict[str, Any]) -> None:
     simulation_runner(app).wait(again["simulation"]["id"], timeout=300)
     repeat = client.get(f"/api/simulations/{again['simulation']['id']}").get_json()["result"]
     assert repeat["groups"][0]["simulated_service_level"] == voice["simulated_service_level"]
+    # deleting the scenario deletes its plans and their simulations
+    assert client.delete(f"/api/scenarios/{planned['scenario_id']}").status_code == 204
+    _error(client.get(f"/api/simulations/{simulation['id']}"), 404)
 
 
 def test_bad_simulation_requests_are_refused_and_store_nothing(planned: dict[str, Any]) -> None:
