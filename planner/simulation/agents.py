@@ -55,7 +55,7 @@ class Stretches:
 
 
 def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np.random.Generator,
-                    intervals: int) -> np.ndarray:
+                    intervals: int, intervals_per_day: int | None = None) -> np.ndarray:
     """Which working cells answer contacts after shrinkage, shape (cells,) of bool.
 
     Parameters
@@ -68,6 +68,8 @@ def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np
     rng : numpy.random.Generator
     intervals : int
         T.
+    intervals_per_day : int, optional
+        Intervals of one day: the rounding offset is drawn per day (default: one for the horizon).
 
     Returns
     -------
@@ -76,10 +78,11 @@ def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np
 
     Notes
     -----
-    ``"interval"``: in interval *t* the ``k_t = ⌊w_t (1 − s_t) + U⌋`` working rows with the
-    highest random priority (one uniform per row and replication) answer, ``U`` one uniform per
-    replication — systematic randomised rounding, so ``E[k_t] = w_t (1 − s_t)`` exactly, the net
-    agents the prediction interpolates at, while ``k_t`` changes only where the schedule does.
+    ``"interval"``: in interval *t* the ``k_t = ⌊w_t (1 − s_t) + U_d⌋`` working rows with the
+    highest random priority (one uniform per row and replication) answer, ``U_d`` one uniform per
+    day and replication — systematic randomised rounding, so ``E[k_t] = w_t (1 − s_t)`` exactly,
+    the net agents the prediction interpolates at, while ``k_t`` changes only where the schedule
+    does (no artificial churn of agents within a day); days are independent of each other.
     """
     working = ~cells.cell_break
     if mode == "none" or cells.rows == 0:
@@ -91,9 +94,11 @@ def available_cells(cells: AgentCells, shrinkage: np.ndarray, mode: str, rng: np
     t = cells.cell_interval[w_idx]
     counts = np.bincount(t, minlength=intervals)[:intervals]
     target = counts * (1.0 - shrinkage)
-    # Systematic randomised rounding: one offset per replication, so E[k_t] = target_t in every
-    # interval while k_t only moves where the target crosses a whole number (no artificial churn).
-    keep = np.floor(target + rng.random())
+    # Systematic randomised rounding, one offset per day: E[k_t] = target_t in every interval
+    # while k_t only moves where the target crosses a whole number (no artificial churn).
+    per_day = intervals_per_day or intervals
+    offsets = rng.random(-(-intervals // per_day))
+    keep = np.floor(target + np.repeat(offsets, per_day)[:intervals])
     priority = rng.random(cells.rows)
     order = np.lexsort((-priority[cells.cell_row[w_idx]], t))
     t_sorted = t[order]

@@ -59,7 +59,7 @@ class SimulationOptions:
         How the channel's shrinkage (absence, training, meetings — time paid but not on the
         queue) takes agents away: ``"interval"`` (default) — in each interval
         ``working × (1 − shrinkage)`` agents answer, rounded up or down at random with the
-        fractional part as probability (systematic rounding with one offset per replication, so
+        fractional part as probability (systematic rounding with one offset per day, so
         the expected net agents, and to first order the KPIs, match the prediction's linear
         interpolation between whole agents); which agents
         are away is a fixed random order per replication, so the same agents stay away while

@@ -138,7 +138,8 @@ def simulate_group(group: GroupInputs, rng: np.random.Generator, *, shrinkage: s
     """
     n_t = group.intervals
     dt = group.interval_seconds
-    answering = agents.available_cells(group.agents, group.shrinkage, shrinkage, rng, n_t)
+    answering = agents.available_cells(group.agents, group.shrinkage, shrinkage, rng, n_t,
+                                       max(1, round(86_400 / dt)))
     servers = agents.stretches(group.agents, answering, dt, group.slots)
     contacts = draw_arrivals(group.contacts, group.handle_seconds, dt, group.patience_seconds, rng,
                              distribution=handle_time, cv=handle_time_cv)
