@@ -355,7 +355,7 @@ def _add_simulate_parser(sub: argparse._SubParsersAction) -> None:
         description="Plan a scenario workbook (or take a plan workbook with its Schedule and Breaks "
                     "sheets), replay the schedule as a discrete-event simulation — Poisson arrivals, "
                     "patience, agents finishing the contact in hand before breaks — and print the "
-                    "simulated service level, ASA, abandonment and occupancy with 95%% confidence "
+                    "simulated service level, ASA, abandonment and occupancy with 95 % confidence "
                     "intervals next to the prediction, per group, day and interval.",
     )
     parser.add_argument("input", help="scenario workbook or plan workbook (.xlsx)")
