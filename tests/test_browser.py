@@ -110,6 +110,7 @@ def test_upload_tweak_run_see_the_chart_and_download_the_plan(live_server, tmp_p
                        and b["width"] > 0 for b in bands)
             assert page.locator("#simulation-days tbody tr").count() == 6  # 3 groups × (horizon + day)
             assert page.locator("#simulation-intervals tbody tr").count() > 100  # intervals with contacts
+            assert page.locator("#simulation-breaks tbody tr").count() == 3  # late breaks per group and day
             page.locator("#simulation").screenshot(path=str(shots / "simulation.png"))
             assert console_errors == []
             # a download may be reported as an aborted navigation; nothing else may fail

@@ -62,6 +62,7 @@
     var days = document.getElementById("simulation-days");
     var outside = document.getElementById("simulation-outside");
     var all = document.getElementById("simulation-intervals");
+    var breaks = document.getElementById("simulation-breaks");
     var drawn = 0;
     result.groups.forEach(function (g, i) {
       if (g.kind !== "email") { bandChart(charts, i, g); drawn += 1; }
@@ -69,6 +70,11 @@
         days.tBodies[0].appendChild(row([g.group, k === 0 ? "whole horizon" : d.date, pct(d.predicted_service_level),
           pct(d.simulated_service_level), pct(d.ci_low) + " – " + pct(d.ci_high), num(d.difference_points, 1),
           num(d.simulated_asa_seconds, 1), pct(d.simulated_abandon), pct(d.simulated_occupancy)]));
+      });
+      (g.late_breaks || []).forEach(function (b) {
+        breaks.tBodies[0].appendChild(row([g.group, b.date, num(b.breaks_from_work, 1), pct(b.breaks_late_share),
+          num(b.mean_lateness_minutes, 1), num(b.max_lateness_minutes, 0), num(b.overtime_agent_hours, 1),
+          num(b.max_overtime_minutes, 0)]));
       });
       g.intervals.filter(function (p) { return p.live_contacts > 0; }).forEach(function (p) {
         all.tBodies[0].appendChild(row([g.group, label(p.interval_start), num(p.live_contacts, 1),
@@ -86,6 +92,10 @@
       });
     });
     days.hidden = false;
+    if (breaks.tBodies[0].rows.length) {
+      breaks.hidden = false;
+      document.getElementById("simulation-breaks-title").hidden = false;
+    }
     if (outside.tBodies[0].rows.length) {
       outside.hidden = false;
       document.getElementById("simulation-outside-title").hidden = false;
