@@ -3,7 +3,7 @@
 Arrivals are a non-homogeneous Poisson process with a rate constant within each interval: the
 count of interval *t* is Poisson with the plan's live contacts as mean, and given the count the
 arrival times are independent uniforms over the interval (the order-statistics property of the
-Poisson process, e.g. Ross, *Introduction to Probability Models*, 12th ed., §5.3). Handle times
+Poisson process, e.g. Ross, *Introduction to Probability Models*, 12th ed., ch. 5). Handle times
 are exponential with the arrival interval's AHT as mean, or lognormal with that mean and a given
 coefficient of variation: ``σ² = ln(1 + cv²)``, ``μ = ln(mean) − σ²/2``. Patience is exponential
 with the channel's mean (Erlang A's assumption; Mandelbaum & Zeltyn 2007).

@@ -12,8 +12,8 @@ what the simulation saw there (queue carried in at the start, arrivals rising or
 neighbour short of agents, breaks starting late, a one-interval dip in agents, few contacts) —
 the known failure modes of stationary per-interval formulas (Green, Kolesar & Soares 2001,
 "Improving the SIPP approach for staffing service systems that have cyclic demands", Operations
-Research 49(4); Robbins 2010, "Evaluating the Erlang C and Erlang A models for call center
-modeling", PhD thesis, Penn State).
+Research 49(4); Robbins, Medeiros & Harrison 2010, "Does the Erlang C model fit in real call
+centers?", Proceedings of the 2010 Winter Simulation Conference).
 """
 
 from __future__ import annotations

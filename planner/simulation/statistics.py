@@ -6,7 +6,7 @@ answered, busy / available seconds). Over ``R`` independent replications with to
 pooled, which converges to ``E[Y] / E[X]``), and its standard error comes from the delta method
 for a ratio of means, ``se² = Σ (Y_r − θ X_r)² / (R (R − 1) X̄²)`` (Law, *Simulation Modeling and
 Analysis*, 5th ed., 2015, on ratio estimators; Cochran, *Sampling Techniques*, 3rd ed., 1977,
-§6.4). The interval is ``θ ± t_{R−1, 0.975} se`` (Student's t), clipped to the KPI's range. With
+ch. 6). The interval is ``θ ± t_{R−1, 0.975} se`` (Student's t), clipped to the KPI's range. With
 one replication there is no interval (NaN bounds).
 
 For shares (``share=True``: service level, abandonment, deadlines met) the interval is at least as
