@@ -273,6 +273,27 @@ def _notes(group: GroupInputs, intervals: pd.DataFrame, days: pd.DataFrame, week
                  f"(95% CI {_pct(row['ci_low'])}–{_pct(row['ci_high'])}) vs predicted "
                  f"{_pct(row['predicted_service_level'])}: {diff:+.1f} points, {verdict} ±"
                  f"{TOLERANCE_POINTS:g} points")
+    with_contacts = intervals[intervals["live_contacts"] >= 1.0]
+    diffs = with_contacts["difference_points"].to_numpy(dtype=float)
+    if np.isfinite(diffs).any():
+        live = intervals["live_contacts"].to_numpy(dtype=float)
+        change = np.diff(live, prepend=np.nan)[(intervals["live_contacts"] >= 1.0).to_numpy()]
+        prev = np.roll(live, 1)[(intervals["live_contacts"] >= 1.0).to_numpy()]
+        rising = (change > 0.15 * prev) & (prev > 0)
+        falling = (change < -0.13 * prev) & (prev > 0)
+
+        def mean(mask: np.ndarray) -> str:
+            values = diffs[mask & np.isfinite(diffs)]
+            return f"{values.mean():+.1f}" if values.size else "n/a"
+
+        big = float(np.mean(np.abs(diffs[np.isfinite(diffs)]) > 5.0))
+        half = (with_contacts["ci_high"] - with_contacts["ci_low"]).to_numpy(dtype=float) * 50.0
+        half_text = (f" (median 95 % CI half-width {np.nanmedian(half):.1f} points)"
+                     if np.isfinite(half).any() else "")
+        lines.append(f"{group.group}: per interval the simulation differs from the prediction by more than "
+                     f"5 points in {big:.0%} of the intervals with contacts{half_text}; on average "
+                     f"{mean(rising)} points where arrivals rise ≥ 15 %, {mean(falling)} where they fall "
+                     f"≥ 13 %, {mean(~rising & ~falling)} elsewhere")
     day_dates = pd.Series(pd.to_datetime(intervals["interval_start"]).dt.date)
     for _, day in days.iterrows():
         d = float(day["difference_points"])
