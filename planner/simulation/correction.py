@@ -41,7 +41,7 @@ from planner import queueing
 from planner.simulation.agents import cells_from_staffing, stretches
 from planner.simulation.arrivals import draw_arrivals
 from planner.simulation.engine import serve_fcfs
-from planner.simulation.inputs import GroupInputs, SimulationInputs
+from planner.simulation.inputs import GroupInputs, SimulationInputs, SimulationOptions
 from planner.simulation.replications import replication_rng
 
 SAMPLES_PER_INTERVAL = 9
@@ -79,14 +79,15 @@ class Correction:
     notes: list[str]
 
 
-def _number_in_system(group: GroupInputs, servers_per_interval: np.ndarray, rng: np.random.Generator
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _number_in_system(group: GroupInputs, servers_per_interval: np.ndarray, rng: np.random.Generator,
+                      options: SimulationOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One replay of a staffing curve: L at the sample points (T, k), within and offered per interval."""
     n_t = group.intervals
     dt = group.interval_seconds
     cells = cells_from_staffing(servers_per_interval)
     servers = stretches(cells, np.ones(cells.cell_row.size, dtype=bool), dt)
-    contacts = draw_arrivals(group.contacts, group.handle_seconds, dt, group.patience_seconds, rng)
+    contacts = draw_arrivals(group.contacts, group.handle_seconds, dt, group.patience_seconds, rng,
+                             distribution=options.handle_time, cv=options.handle_time_cv)
     outcome = serve_fcfs(contacts.time, contacts.handle, contacts.give_up, servers)
     served = np.isfinite(outcome.start)
     leave = np.where(served, outcome.start + contacts.handle,
@@ -104,13 +105,12 @@ def _number_in_system(group: GroupInputs, servers_per_interval: np.ndarray, rng:
     return in_system, within, denominator
 
 
-def _replay(group: GroupInputs, servers: np.ndarray, replications: int, seed: int, g: int,
-            round_number: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _replay(group: GroupInputs, servers: np.ndarray, replications: int, options: SimulationOptions,
+            g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # Common random numbers: every round replays the same contacts (streams of replications
     # 10 000 + r, apart from the plan's own), so rounds differ only by the staffing and the
     # fixed-point iteration is not driven by sampling noise.
-    del round_number
-    runs = [_number_in_system(group, servers, replication_rng(seed, 10_000 + r, g))
+    runs = [_number_in_system(group, servers, replication_rng(options.seed, 10_000 + r, g), options)
             for r in range(replications)]
     return (np.concatenate([r[0] for r in runs], axis=1), np.stack([r[1] for r in runs]),
             np.stack([r[2] for r in runs]))
@@ -172,7 +172,6 @@ def correct_requirements(inputs: SimulationInputs, requirements: pd.DataFrame, *
     req = requirements.reset_index(drop=True).copy()
     req["net_agents_analytic"] = req["net_agents"]
     req["required_scheduled_analytic"] = req["required_scheduled"]
-    seed = inputs.options.seed
     frames, iterations, notes = [], {}, []
     queues = [(g, group) for g, group in enumerate(inputs.groups) if group.kind != "email"]
     for k, (g, group) in enumerate(queues):
@@ -204,7 +203,7 @@ def correct_requirements(inputs: SimulationInputs, requirements: pd.DataFrame, *
         done = 0
         for it in range(max_iterations):
             done = it + 1
-            in_system, _, _ = _replay(group, servers, replications, seed, g, it)
+            in_system, _, _ = _replay(group, servers, replications, inputs.options, g)
             new = np.where(active, isa_staffing(in_system, alpha), 0)
             moved = int(np.max(np.abs(new - servers))) if new.size else 0
             servers = new
@@ -216,7 +215,7 @@ def correct_requirements(inputs: SimulationInputs, requirements: pd.DataFrame, *
         iterations[group.group] = done
         agents = np.maximum(np.ceil(servers / slots).astype(np.int64), np.where(active, occupancy_floor, 0))
         for extra in range(sl_rounds + 1):
-            _, within, offered = _replay(group, agents * slots, replications, seed, g, max_iterations + extra)
+            _, within, offered = _replay(group, agents * slots, replications, inputs.options, g)
             sl, low, high = ratio_interval(within, offered, low=0.0, high=1.0)
             short = active & np.isfinite(target) & np.isfinite(sl) & (sl < target)
             if extra == sl_rounds or not short.any():
