@@ -109,3 +109,22 @@ class JobRecord(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     scenario: Mapped[ScenarioRecord] = relationship(back_populates="jobs")
+
+
+class SimulationRecord(Base):
+    """A simulation of a stored plan (issue 13): its options, the job running it and the result.
+
+    ``result`` is :meth:`planner.simulation.SimulationResult.to_json` (per group the week, days and
+    intervals, predicted vs simulated with 95 % confidence intervals), written once when the job
+    succeeds; the job row carries the state and progress.
+    """
+
+    __tablename__ = "simulations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -238,6 +238,10 @@ def _add_plan_parser(sub: argparse._SubParsersAction) -> None:
                         help="plan workbook to write (default: <input>_plan.xlsx next to the input)")
     parser.add_argument("--no-schedule", action="store_true", help="skip the shift schedule")
     parser.add_argument("--no-mix", action="store_true", help="skip the human/automation mix")
+    parser.add_argument("--simulate", type=int, default=None, metavar="N",
+                        help="then replay the schedule N times contact by contact (issue 13) and add "
+                             "the Simulation sheet: simulated vs predicted KPIs with 95%% CIs")
+    parser.add_argument("--seed", type=int, default=0, help="with --simulate: root seed (≥ 0, default 0)")
     parser.set_defaults(func=_cmd_plan)
 
 
@@ -316,14 +320,126 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     except InputError as exc:
         _print_problems(args.input, exc.problems)
         return EXIT_FAILURE
+    options = _simulation_options(args) if args.simulate is not None else None
+    if options is not None and args.no_schedule:
+        raise BadInputError("--simulate needs the schedule: drop --no-schedule")
     try:
         plan = pipeline.run_plan(scenario, _progress_printer(), schedule=not args.no_schedule,
                                  mix=not args.no_mix)
     except InputError as exc:
         _print_problems(args.input, exc.problems)
         return EXIT_FAILURE
-    excel.write_plan(plan, output)  # atomic: temp file in the same folder, then os.replace
+    simulated = None
+    if options is not None:
+        from planner import simulation
+
+        simulated = simulation.simulate_plan(plan, options, _progress_printer())
+    excel.write_plan(plan, output, simulation=simulated)  # atomic: temp file, then os.replace
     print(_plan_summary(plan, output))
+    if simulated is not None:
+        from planner.simulation.text import summary_text
+
+        print(summary_text(simulated))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
+# planner simulate (issue 13)
+# ----------------------------------------------------------------------------------------------
+
+
+def _add_simulate_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "simulate",
+        help="replay a plan contact by contact and compare with the predicted KPIs",
+        description="Plan a scenario workbook (or take a plan workbook with its Schedule and Breaks "
+                    "sheets), replay the schedule as a discrete-event simulation — Poisson arrivals, "
+                    "patience, agents finishing the contact in hand before breaks — and print the "
+                    "simulated service level, ASA, abandonment and occupancy with 95 % confidence "
+                    "intervals next to the prediction, per group, day and interval.",
+    )
+    parser.add_argument("input", help="scenario workbook or plan workbook (.xlsx)")
+    parser.add_argument("--replications", type=int, default=30,
+                        help="independent replications, ≥ 1 (default 30; ≥ 2 for CIs)")
+    parser.add_argument("--seed", type=int, default=0, help="root seed, ≥ 0 (default 0)")
+    parser.add_argument("--handle-time", choices=("exponential", "lognormal"), default="exponential",
+                        help="handle-time law with the interval's AHT as mean (default exponential)")
+    parser.add_argument("--handle-time-cv", type=float, default=1.0,
+                        help="coefficient of variation of the lognormal handle time, > 0 (default 1)")
+    parser.add_argument("--shrinkage", choices=("interval", "absence", "none"), default="interval",
+                        help="how shrinkage takes agents away (default interval; see README)")
+    parser.add_argument("-o", "--output", default=None,
+                        help="also write the plan workbook with the Simulation sheet here")
+    parser.add_argument("--correct", action="store_true",
+                        help="then correct the requirement by simulation (iterative staffing algorithm, "
+                             "Feldman et al. 2008), schedule against it and simulate again; -o writes "
+                             "the corrected plan")
+    parser.add_argument("--json", action="store_true",
+                        help="print per group the week, days and intervals as JSON")
+    parser.set_defaults(func=_cmd_simulate)
+
+
+def _simulation_options(args: argparse.Namespace) -> object:
+    from planner.simulation import SimulationInputError, SimulationOptions
+
+    replications = args.simulate if getattr(args, "simulate", None) is not None else args.replications
+    name = "--simulate" if getattr(args, "simulate", None) is not None else "--replications"
+    try:
+        return SimulationOptions(replications=replications, seed=args.seed,
+                                 handle_time=getattr(args, "handle_time", "exponential"),
+                                 handle_time_cv=getattr(args, "handle_time_cv", 1.0),
+                                 shrinkage=getattr(args, "shrinkage", "interval"))
+    except SimulationInputError as exc:
+        text = str(exc)
+        for field_name, option in (("replications", name), ("seed", "--seed"),
+                                   ("handle_time_cv", "--handle-time-cv")):
+            if text.startswith(field_name):
+                text = option + text[len(field_name):]
+        raise BadInputError(text) from None
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from planner import excel, pipeline, simulation
+    from planner.excel.simulation import read_plan_schedule
+    from planner.simulation.text import summary_text
+    from planner.types import InputError
+
+    options = _simulation_options(args)
+    try:
+        scenario = excel.read_workbook(args.input)
+        stored = read_plan_schedule(args.input)
+        if stored is not None and args.correct:
+            raise BadInputError("--correct plans again: give the scenario workbook, not a plan workbook")
+        if stored is not None:
+            print(f"[  0%] simulation: replaying the schedule stored in {args.input}", file=sys.stderr)
+            inputs = simulation.inputs_from_schedule(scenario, stored.shifts, stored.activities,
+                                                     options, stored_live=stored.coverage)
+            plan = None
+        else:
+            plan = pipeline.run_plan(scenario, _progress_printer(), mix=False)
+            inputs = simulation.from_plan(plan, options)
+    except InputError as exc:
+        _print_problems(args.input, exc.problems, "simulate")
+        return EXIT_FAILURE
+    except simulation.SimulationInputError as exc:
+        print(f"planner simulate: {args.input}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    result = simulation.simulate(inputs, _progress_printer())
+    if args.correct and plan is not None:
+        from planner.simulation.correction import correct_and_replan
+
+        if not args.json:
+            print(summary_text(result) + "\n")
+        plan, result = correct_and_replan(plan, result, _progress_printer())
+    if args.output is not None and plan is not None:
+        excel.write_plan(plan, args.output, simulation=result)
+    if args.json:
+        print(json.dumps({"scenario": scenario.name, **result.to_json()}, allow_nan=False))
+    else:
+        print(summary_text(result))
+        if args.output is not None:
+            print(f"wrote {args.output}" if plan is not None else
+                  "not written: -o needs a scenario workbook (a plan workbook is replayed as it is)")
     return EXIT_OK
 
 
@@ -492,6 +608,7 @@ _PARSER_BUILDERS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_plan_parser,
     _add_mix_parser,
     _add_serve_parser,
+    _add_simulate_parser,
 )
 
 

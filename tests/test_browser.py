@@ -95,6 +95,23 @@ def test_upload_tweak_run_see_the_chart_and_download_the_plan(live_server, tmp_p
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             assert load_workbook(io.BytesIO(saved.read_bytes())).sheetnames
+
+            # issue 13: simulate the plan from the results page and see the CI-band chart
+            page.fill("#simulation input[name=replications]", "3")
+            page.click("#simulate-button")
+            page.wait_for_url("**/plans/*", timeout=300_000)
+            page.wait_for_selector("#simulation-charts[data-rendered='2']")
+            bands = page.evaluate("""() => Array.from(document.querySelectorAll(
+                '#simulation-charts canvas')).map(c => {
+                    const chart = window.Chart.getChart(c);
+                    return {sets: chart.data.datasets.map(d => d.label), width: c.width};
+                })""")
+            assert all("simulated 95% confidence band" in b["sets"] and "predicted" in b["sets"]
+                       and b["width"] > 0 for b in bands)
+            assert page.locator("#simulation-days tbody tr").count() == 6  # 3 groups × (horizon + day)
+            assert page.locator("#simulation-intervals tbody tr").count() > 100  # intervals with contacts
+            assert page.locator("#simulation-breaks tbody tr").count() == 3  # late breaks per group and day
+            page.locator("#simulation").screenshot(path=str(shots / "simulation.png"))
             assert console_errors == []
             # a download may be reported as an aborted navigation; nothing else may fail
             assert [u for u in failed_requests if "/workbook" not in u] == []

@@ -73,10 +73,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                              exports=ExportCache(
                                                  int(app.config["EXPORT_CACHE_ENTRIES"])))
 
-    from web import api, pages
+    from web import api, pages, simulations
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    simulations.init_app(app, database)  # issue 13: simulation jobs, API and page action
     register_error_handlers(app)
     register_security(app)
     app.jinja_env.filters["num"] = format_number
@@ -105,4 +106,7 @@ def shutdown(app: Flask, wait: bool = True) -> None:
     """Stop the app's job runner and close its database connections."""
     state = planner_state(app)
     state.jobs.shutdown(wait=wait)
+    from web.simulations import simulation_runner
+
+    simulation_runner(app).shutdown(wait=wait)
     state.database.dispose()

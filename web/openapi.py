@@ -229,6 +229,7 @@ def openapi_document() -> dict[str, Any]:
                         "text/calendar": {"schema": {"type": "string"}}}},
                         **_errors(400, 404)}},
             },
+            **_SIMULATION_PATHS,
             "/api/plans/{id}/workbook": {
                 "parameters": [_ID],
                 "get": {"summary": "The plan workbook (.xlsx)", "operationId": "getWorkbook",
@@ -291,6 +292,7 @@ def openapi_document() -> dict[str, Any]:
                     "activityCode": {"type": "string"},
                     "startDate": {"type": "string", "format": "date-time"},
                     "lengthMinutes": {"type": "integer"}, "paid": {"type": "boolean"}}},
+                **_SIMULATION_SCHEMAS,
                 "Shift": {"type": "object", "properties": {
                     "agent": {"type": "string"}, "group": {"type": "string"},
                     "template": {"type": "string"},
@@ -300,3 +302,75 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+
+
+# -- simulation of a plan (issue 13) -----------------------------------------------------------------
+_SIMULATION_PATHS: dict[str, Any] = {
+    "/api/plans/{id}/simulations": {
+        "parameters": [_ID],
+        "post": {"summary": "Replay the plan's schedule contact by contact in the background "
+                            "(discrete-event simulation, seeded replications)",
+                 "security": [{"bearerToken": []}],
+                 "requestBody": {"required": False, "content": {"application/json": {
+                     "schema": _ref("SimulationOptions")}}},
+                 "responses": {"202": _json({"type": "object", "properties": {
+                     "job": _ref("Job"), "simulation": _ref("Simulation")}},
+                     "Accepted; poll the job, then GET the simulation (Location header)"),
+                     **_WRITE_ERRORS}},
+        "get": {"summary": "The simulations of a plan (without their results)",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "planId": {"type": "string"},
+                    "simulations": {"type": "array", "items": _ref("Simulation")}}},
+                    "The simulations"), **_ERRORS}},
+    },
+    "/api/simulations/{id}": {
+        "parameters": [_ID],
+        "get": {"summary": "A simulation: state, options and, once succeeded, the result",
+                "responses": {"200": _json(_ref("Simulation"), "The simulation"), **_ERRORS}},
+    },
+}
+
+_SL_LEVEL: dict[str, Any] = {"type": "object", "properties": {
+    "group": {"type": "string"},
+    "predicted_service_level": {"type": ["number", "null"], "description": "share, the channel's "
+                                "definition (e-mail: share answered by the deadline)"},
+    "simulated_service_level": {"type": ["number", "null"]},
+    "ci_low": {"type": ["number", "null"], "description": "95% confidence interval, low end"},
+    "ci_high": {"type": ["number", "null"]},
+    "difference_points": {"type": ["number", "null"], "description": "(simulated − predicted) × 100"},
+    "simulated_service_level_offered": {"type": ["number", "null"]},
+    "simulated_service_level_answered": {"type": ["number", "null"]},
+    "simulated_asa_seconds": {"type": ["number", "null"]},
+    "simulated_abandon": {"type": ["number", "null"]},
+    "simulated_occupancy": {"type": ["number", "null"]}},
+    "description": "Every simulated KPI comes with <kpi>_ci_low / <kpi>_ci_high and predicted_<kpi>."}
+
+_SIMULATION_SCHEMAS: dict[str, Any] = {
+    "SimulationOptions": {"type": "object", "properties": {
+        "replications": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 30},
+        "seed": {"type": "integer", "minimum": 0, "default": 0},
+        "handleTime": {"enum": ["exponential", "lognormal"], "default": "exponential"},
+        "handleTimeCv": {"type": "number", "exclusiveMinimum": 0, "default": 1.0},
+        "shrinkage": {"enum": ["interval", "absence", "none"], "default": "interval"},
+        "scenarioId": {"type": "string", "description": "optional: refused (400) when the plan is "
+                                                         "not a plan of this scenario"}}},
+    "Simulation": {"type": "object", "properties": {
+        "id": {"type": "string"}, "planId": {"type": "string"}, "jobId": {"type": ["string", "null"]},
+        "state": {"enum": ["queued", "running", "succeeded", "failed"]},
+        "percentComplete": {"type": ["number", "null"]}, "error": {"type": ["string", "null"]},
+        "options": _ref("SimulationOptions"),
+        "result": {"oneOf": [{"type": "null"}, _ref("SimulationResult")]},
+        "links": {"type": "object"}}},
+    "SimulationResult": {"type": "object", "properties": {
+        "replications": {"type": "integer"}, "seed": {"type": "integer"},
+        "confidence": {"type": "number"}, "seconds": {"type": "number"},
+        "contacts_simulated": {"type": "integer"},
+        "notes": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "array", "items": {"allOf": [_SL_LEVEL, {"type": "object", "properties": {
+            "days": {"type": "array", "items": _SL_LEVEL},
+            "intervals": {"type": "array", "items": {"allOf": [_SL_LEVEL, {"type": "object",
+                                                                            "properties": {
+                "interval_start": {"type": "string"}, "outside": {"type": "boolean"},
+                "reason": {"type": "string"}}}]}},
+            "late_breaks": {"type": "array", "items": {"type": "object"}}}}]}}}},
+}

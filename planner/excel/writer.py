@@ -213,7 +213,8 @@ def _schedule_with_breaks(schedule: Any) -> pd.DataFrame:
     return shifts
 
 
-def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes]) -> None:
+def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes], *,
+               simulation: Any | None = None) -> None:
     """Write a plan workbook a planner can open, read, filter and re-upload.
 
     Sheets: Summary, Requirements, Coverage (line chart per group, under-covered rows shaded),
@@ -227,6 +228,8 @@ def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes]) -> N
     path_or_file : path or binary file object
         Destination ``.xlsx``; a path is written through a temporary file in the same folder and
         renamed, so a failed write never leaves a half-written file.
+    simulation : planner.simulation.SimulationResult, optional
+        When given, a ``Simulation`` sheet after Explanations (:mod:`planner.excel.simulation`).
     """
     book = Workbook()
     write_summary(book.active, plan)
@@ -262,5 +265,9 @@ def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes]) -> N
         ws.append([line])
     style_header(ws, 1)
     ws.column_dimensions["A"].width = 120
+    if simulation is not None:
+        from planner.excel.simulation import write_simulation_sheet
+
+        write_simulation_sheet(book, simulation)
     write_input_sheets(book, plan.scenario)
     save_book(book, path_or_file)

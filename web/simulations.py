@@ -1,0 +1,222 @@
+"""Simulations of stored plans (issue 13) as background jobs.
+
+A :class:`SimulationRunner` (in ``app.extensions``, like the planning :class:`~web.jobs.JobRunner`)
+runs :func:`planner.simulation.simulate` on its own single thread. A simulation is a job row (state,
+percent, messages — polled at ``GET /api/jobs/{id}`` like a planning job, its ``planId`` the plan
+simulated) plus a :class:`~models.SimulationRecord` holding the options and, once done, the result.
+The plan is rebuilt from its stored document: the scenario with the plan's own overrides, the
+requirements, coverage, shifts and breaks; the simulator checks that the plan belongs to that
+scenario. A failed simulation leaves the plan and every scenario as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from flask import Flask, current_app, url_for
+
+from models import (
+    Database,
+    JobRecord,
+    PlanRecord,
+    SimulationRecord,
+    apply_overrides,
+    scenario_from_document,
+)
+from models.codec import table_to_frame
+from models.tables import utc_now
+from planner.simulation import SimulationInputError, SimulationOptions, simulate, simulation_inputs
+from web.errors import ApiError
+from web.jobs import MAX_MESSAGES
+
+LOG = logging.getLogger(__name__)
+EXTENSION = "planner.simulations"
+MAX_REPLICATIONS = 1000
+"""Most replications one API request may ask for."""
+
+_OPTION_FIELDS = {"replications": "replications", "seed": "seed", "handleTime": "handle_time",
+                  "handleTimeCv": "handle_time_cv", "shrinkage": "shrinkage"}
+
+
+def parse_options(body: Any) -> SimulationOptions:
+    """Options from a JSON body (``replications``, ``seed``, ``handleTime``, ``handleTimeCv``,
+    ``shrinkage``); 400 naming the field and the allowed values when one is bad."""
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be a JSON object such as {\"replications\": 30}")
+    unknown = sorted(set(body) - set(_OPTION_FIELDS) - {"scenarioId"})
+    if unknown:
+        allowed = f"allowed: {', '.join(_OPTION_FIELDS)}, scenarioId"
+        raise ApiError(400, "unknown fields", [{"location": f"body.{k}", "field": k, "message": allowed}
+                                               for k in unknown])
+    values = {_OPTION_FIELDS[k]: v for k, v in body.items() if k in _OPTION_FIELDS}
+    replications = values.get("replications", 30)
+    if isinstance(replications, int) and not isinstance(replications, bool) \
+            and replications > MAX_REPLICATIONS:
+        raise ApiError(400, "too many replications", [{
+            "location": "body.replications", "field": "replications",
+            "message": f"must be between 1 and {MAX_REPLICATIONS}, got {replications}"}])
+    try:
+        return SimulationOptions(**values)
+    except SimulationInputError as exc:
+        text = str(exc)
+        field = next((k for k, v in _OPTION_FIELDS.items() if text.startswith(v)), "body")
+        raise ApiError(400, "the simulation options have problems", [{
+            "location": f"body.{field}", "field": field, "message": text}]) from None
+
+
+def _options_json(options: SimulationOptions) -> dict[str, Any]:
+    return {"replications": options.replications, "seed": options.seed, "handleTime": options.handle_time,
+            "handleTimeCv": options.handle_time_cv, "shrinkage": options.shrinkage}
+
+
+def check_plan(record: PlanRecord, scenario_id: str | None) -> None:
+    """400 when the plan has no schedule, or is not a plan of the scenario the client names."""
+    if scenario_id is not None and scenario_id != record.scenario_id:
+        raise ApiError(400, "the plan belongs to another scenario", [{
+            "location": "body.scenarioId", "field": "scenarioId",
+            "message": f"plan {record.id} is a plan of scenario {record.scenario_id}, not {scenario_id}"}])
+    schedule = (record.results or {}).get("schedule") or {}
+    if not (schedule.get("shifts") or {}).get("rows"):
+        raise ApiError(400, "the plan has no schedule to simulate", [{
+            "location": "plan", "field": "schedule",
+            "message": "it was planned without a schedule (or the scenario has no shift templates); "
+                       "plan with a schedule first"}])
+
+
+def simulation_json(record: SimulationRecord, job: JobRecord | None, *, with_result: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": record.id, "planId": record.plan_id, "jobId": record.job_id,
+        "state": job.state if job is not None else ("succeeded" if record.finished_at else "failed"),
+        "percentComplete": round(float(job.percent or 0.0), 1) if job is not None else None,
+        "error": job.error if job is not None else None, "options": record.options or {},
+        "createdAt": record.created_at.isoformat() if record.created_at else None,
+        "finishedAt": record.finished_at.isoformat() if record.finished_at else None,
+        "links": {"self": url_for("simulations.get_simulation", simulation_id=record.id),
+                  "plan": url_for("api.get_plan", plan_id=record.plan_id),
+                  "job": url_for("api.get_job", job_id=record.job_id) if record.job_id else None}}
+    if with_result:
+        body["result"] = record.result
+    return body
+
+
+class SimulationRunner:
+    """Runs simulation jobs on one background thread and records them in the database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-simulation")
+        self._futures: dict[str, Future[None]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, plan_id: str, options: SimulationOptions) -> tuple[JobRecord, SimulationRecord]:
+        """Queue a simulation of a stored plan; returns the job and the simulation rows."""
+        with self.database.transaction() as session:
+            plan = session.get(PlanRecord, plan_id)
+            if plan is None:
+                raise ApiError(404, f"no plan {plan_id!r}")
+            job = JobRecord(scenario_id=plan.scenario_id, plan_id=plan.id, state="queued", percent=0.0,
+                            messages=[{"at": utc_now().isoformat(),
+                                       "text": f"queued: simulate the plan, {options.replications} "
+                                               "replications"}])
+            session.add(job)
+            session.flush()
+            record = SimulationRecord(plan_id=plan.id, job_id=job.id, options=_options_json(options))
+            session.add(record)
+        with self._lock:
+            self._futures[record.id] = self._executor.submit(self._run, record.id, job.id, options)
+        return job, record
+
+    def wait(self, simulation_id: str, timeout: float | None = None) -> None:
+        with self._lock:
+            future = self._futures.get(simulation_id)
+        if future is not None:
+            future.result(timeout=timeout)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait, cancel_futures=not wait)
+
+    def _update(self, job_id: str, **fields: Any) -> None:
+        message = fields.pop("message", None)
+        with self.database.transaction() as session:
+            job = session.get(JobRecord, job_id)
+            if job is None:
+                return
+            for name, value in fields.items():
+                setattr(job, name, value)
+            if message:
+                job.messages = [*list(job.messages or []),
+                                {"at": utc_now().isoformat(), "text": message}][-MAX_MESSAGES:]
+
+    def _run(self, simulation_id: str, job_id: str, options: SimulationOptions) -> None:
+        try:
+            self._execute(simulation_id, job_id, options)
+        except Exception as exc:  # every failure is recorded on the job
+            if isinstance(exc, ValueError):
+                reason = str(exc)
+            else:
+                LOG.exception("simulation %s failed", simulation_id)
+                reason = "internal error while simulating — the details are in the server log"
+            self._update(job_id, state="failed", error=reason, finished_at=utc_now(),
+                         message=f"failed: {reason}")
+        finally:
+            with self._lock:
+                self._futures.pop(simulation_id, None)
+
+    def _execute(self, simulation_id: str, job_id: str, options: SimulationOptions) -> None:
+        with self.database.session() as session:
+            record = session.get(SimulationRecord, simulation_id)
+            plan = session.get(PlanRecord, record.plan_id) if record is not None else None
+            if plan is None:
+                raise SimulationInputError("the plan was deleted before the simulation started")
+            results = plan.results or {}
+            overrides = dict(plan.overrides or {})
+            inputs_document = plan.scenario.inputs
+        self._update(job_id, state="running", started_at=utc_now(), percent=1.0,
+                     message="reading the plan")
+        scenario = apply_overrides(scenario_from_document(inputs_document), overrides)
+        schedule = results.get("schedule") or {}
+        inputs = simulation_inputs(table_to_frame(results.get("requirements")),
+                                   table_to_frame(results.get("coverage")),
+                                   table_to_frame(schedule.get("shifts")),
+                                   table_to_frame(schedule.get("activities")), options, scenario=scenario)
+        last = {"at": 0.0}
+
+        def progress(fraction: float, message: str) -> None:
+            now = time.monotonic()
+            if now - last["at"] > 0.3 or fraction >= 1.0:
+                last["at"] = now
+                self._update(job_id, percent=round(2.0 + 95.0 * fraction, 1), message=message)
+
+        result = simulate(inputs, progress)
+        document = result.to_json()
+        with self.database.transaction() as session:
+            record = session.get(SimulationRecord, simulation_id)
+            if record is None:
+                raise SimulationInputError("the plan was deleted while it was being simulated")
+            record.result = document
+            record.finished_at = utc_now()
+            job = session.get(JobRecord, job_id)
+            if job is not None:
+                job.state, job.percent, job.finished_at = "succeeded", 100.0, utc_now()
+                job.messages = [*list(job.messages or []),
+                                {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+
+
+def simulation_runner(app: Flask | None = None) -> SimulationRunner:
+    """The app's :class:`SimulationRunner`."""
+    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def init_app(app: Flask, database: Database) -> None:
+    """Register the runner and the simulation blueprints (API and the results-page action)."""
+    from web import simulation_routes
+
+    app.extensions[EXTENSION] = SimulationRunner(database)
+    app.register_blueprint(simulation_routes.api_bp)
+    app.register_blueprint(simulation_routes.page_bp)
