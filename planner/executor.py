@@ -373,7 +373,7 @@ class DaskExecutor:
                 warnings.simplefilter("ignore", VersionMismatchWarning)
                 if spec.kind == "local":
                     cluster = LocalCluster(n_workers=spec.workers, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=logging.ERROR)
+                                           dashboard_address=":0", silence_logs=logging.ERROR)
                     client = Client(cluster, set_as_default=False)
                 else:
                     try:

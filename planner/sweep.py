@@ -560,6 +560,8 @@ class SweepResult:
         Wall-clock seconds of the sweep.
     currency : str
         The scenario's currency.
+    runs : tuple of planner.executor.UnitRun
+        Per point (grid order): seconds it took on its worker and which process ran it.
     """
 
     scenario_name: str
@@ -570,6 +572,7 @@ class SweepResult:
     executor: str
     seconds: float
     currency: str
+    runs: tuple[Any, ...] = ()
 
     @property
     def failed(self) -> int:
@@ -648,4 +651,5 @@ def run_sweep(scenario: Scenario, grid: SweepGrid, *, schedule: bool = False, mi
                                           columns=list(DECISION_COLUMNS))
     return SweepResult(scenario_name=scenario.name, grid=grid, points=rows, decisions=decisions,
                        schedule=schedule, executor=runner.spec.describe(),
-                       seconds=time.perf_counter() - started, currency=scenario.settings.currency)
+                       seconds=time.perf_counter() - started, currency=scenario.settings.currency,
+                       runs=mapped.runs)
