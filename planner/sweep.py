@@ -505,7 +505,8 @@ def evaluate_point(scenario: Scenario, point: Mapping[str, float], *, schedule: 
         peak_required_agents=kpis["peak_required_agents"],
         service_level_target=service_level_target(changed),
         requirement_labour_cost=labour, automation_cost=kpis["automation_cost"],
-        total_cost=labour + kpis["automation_cost"], notes="; ".join(notes + plan.explanations),
+        total_cost=labour + kpis["automation_cost"],
+        notes="; ".join(notes + tuple(n for n in plan.explanations if "switched off" not in n)),
     )
     decisions: list[dict[str, Any]] = []
     if plan.mix is not None:
