@@ -6,7 +6,15 @@ Imports :mod:`planner` only — never :mod:`web` (a test scans the imports).
 from models.codec import plan_to_document, scenario_from_document, scenario_to_document
 from models.database import SCHEMA_VERSION, Database, SchemaVersionError
 from models.overrides import apply_overrides
-from models.tables import JOB_STATES, Base, JobRecord, PlanRecord, ScenarioRecord, SchemaVersion
+from models.tables import (
+    JOB_STATES,
+    Base,
+    JobRecord,
+    PlanRecord,
+    ScenarioRecord,
+    SchemaVersion,
+    SweepRecord,
+)
 
 __all__ = [
     "JOB_STATES",
@@ -18,6 +26,7 @@ __all__ = [
     "ScenarioRecord",
     "SchemaVersion",
     "SchemaVersionError",
+    "SweepRecord",
     "apply_overrides",
     "plan_to_document",
     "scenario_from_document",

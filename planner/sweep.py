@@ -305,16 +305,20 @@ def parse_grid(specs: Sequence[str], scenario: Scenario | None = None, *, source
     return grid
 
 
-def grid_from_json(body: Any, scenario: Scenario | None = None, *, source: str = "body.grid",
-                   max_points: int = MAX_SWEEP_POINTS) -> SweepGrid:
-    """A grid posted as JSON: ``{"volume": ["-10%", 0, "+10%"], "aht": "-5%,0,+5%"}``.
+def grid_specs(body: Any, *, source: str = "body.grid") -> list[str]:
+    """``NAME=VALUES`` strings of a grid posted as JSON, in axis order.
 
-    Values may be a list (strings as on the command line, or numbers in the command line's
-    units: percent for changes, shares as fractions) or one string.
+    ``body`` is a list of command-line strings (``["volume=-10%,0,+10%", "aht=0,+5%"]``; the order
+    of the axes is kept) or an object ``{"volume": ["-10%", 0, "+10%"], "aht": "0,+5%"}`` (values
+    a list — strings as on the command line, or numbers in its units: percent for changes,
+    fractions for shares — or one string; a JSON object's key order is not guaranteed by every
+    client, so send the list form when the axis order matters).
     """
+    if isinstance(body, list) and body and all(isinstance(v, str) for v in body):
+        return list(body)
     if not isinstance(body, Mapping) or not body:
-        raise InputError([Problem("grid", "must be an object {parameter: [values]}, e.g. "
-                                          '{"volume": ["-10%", "0", "+10%"]}', source)])
+        raise InputError([Problem("grid", "must be a list of NAME=VALUES strings or an object "
+                                          '{parameter: [values]}, e.g. ["volume=-10%,0,+10%"]', source)])
     specs = []
     for name, values in body.items():
         if isinstance(values, list | tuple):
@@ -322,7 +326,13 @@ def grid_from_json(body: Any, scenario: Scenario | None = None, *, source: str =
         else:
             text = _json_value(values)
         specs.append(f"{name}={text}")
-    return parse_grid(specs, scenario, source=source, max_points=max_points)
+    return specs
+
+
+def grid_from_json(body: Any, scenario: Scenario | None = None, *, source: str = "body.grid",
+                   max_points: int = MAX_SWEEP_POINTS) -> SweepGrid:
+    """A grid posted as JSON (see :func:`grid_specs`), checked like :func:`parse_grid`."""
+    return parse_grid(grid_specs(body, source=source), scenario, source=source, max_points=max_points)
 
 
 def _json_value(value: Any) -> str:
