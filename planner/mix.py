@@ -457,7 +457,7 @@ def _box_extremes(base_contacts: np.ndarray, base_workload: np.ndarray, d_contac
     return c_min, c_min * h_min, c_max, c_max * h_max, w_min
 
 
-_EXACT_POINTS = 4
+_EXACT_POINTS = 8
 """A rectangle of at most this many points is evaluated point by point (:meth:`_Model.table`)."""
 
 _START_BINS = 16
@@ -636,11 +636,9 @@ def _staffing_curve(scenario: Scenario, intervals: pd.DatetimeIndex) -> _Staffin
         net = np.zeros(contacts.shape, dtype=np.int64)
         if channel.kind == "email":
             is_open = open_mask(channel, intervals)
-            for row in range(k):
-                net[row] = staffing.deferred_staffing(
-                    workload[row] * interval_seconds, contacts[row], is_open,
-                    float(channel.response_hours or 0.0), settings.interval_minutes,
-                    channel.max_occupancy)["net_agents"]
+            net[:] = deferred_net_agents(workload * interval_seconds, is_open,
+                                         float(channel.response_hours or 0.0),
+                                         settings.interval_minutes, channel.max_occupancy)
         else:
             busy = workload > 0
             if busy.any():
@@ -688,6 +686,87 @@ def _staffing_curve(scenario: Scenario, intervals: pd.DatetimeIndex) -> _Staffin
         return np.ceil(net / factor - 1e-9)
 
     return _Staffing(rows=curve, cells=cells)
+
+
+def deferred_net_agents(workload_seconds: np.ndarray, is_open: np.ndarray, response_hours: float,
+                        interval_minutes: int, max_occupancy: float = 1.0) -> np.ndarray:
+    """``net_agents`` of :func:`planner.staffing.deferred_staffing` (the level rule) for many rows.
+
+    Parameters
+    ----------
+    workload_seconds : numpy.ndarray, shape (K, T)
+        Work arriving per interval, agent-seconds, one row per share combination.
+    is_open : numpy.ndarray of bool, shape (T,)
+        Intervals in which agents may work (the same for every row).
+    response_hours, interval_minutes, max_occupancy
+        As in :func:`planner.staffing.deferred_staffing`.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, T)
+        Row *k* equals ``deferred_staffing(workload_seconds[k], …)["net_agents"]``: the same least
+        peak (bisection on the same done-curve check) and the same interval-by-interval levelling
+        (Yao, Demers & Shenker 1995), with the same floating-point operations — only run for all
+        rows at once, the interval loop outside and the rows inside (``tests/test_mix.py`` checks
+        the equality row by row).
+    """
+    from planner.staffing import due_intervals
+
+    work = np.atleast_2d(np.asarray(workload_seconds, dtype=float))
+    k, n_t = work.shape
+    if n_t == 0 or k == 0:
+        return np.zeros((k, n_t), dtype=np.int64)
+    opened = np.asarray(is_open, dtype=bool)
+    cap = interval_minutes * 60.0 * max_occupancy
+    due = due_intervals(opened, response_hours, interval_minutes)
+    arrived = np.cumsum(work, axis=1)
+    due_work = np.cumsum(np.stack([np.bincount(due, weights=row, minlength=n_t + 1)[:n_t] for row in work]),
+                         axis=1)
+    tolerance = 1e-9 * np.maximum(1.0, arrived[:, -1])
+    # least peak: bisection on the done curve, every row at once (staffing.least_peak)
+    opened_f = opened.astype(float)
+    peak = np.zeros(k, dtype=np.int64)
+    todo = due_work[:, -1] > tolerance
+    low = np.zeros(k, dtype=np.int64)
+    high = np.maximum(1, np.ceil(arrived[:, -1] / cap)).astype(np.int64)
+    active = np.flatnonzero(todo & (high - low > 1))
+    while active.size:
+        middle = (low[active] + high[active]) // 2
+        capacity = middle[:, None] * cap * opened_f[None, :]
+        cumulative = np.cumsum(capacity, axis=1)
+        done = cumulative + np.minimum(np.minimum.accumulate(arrived[active] - cumulative, axis=1), 0.0)
+        ok = (done >= due_work[active] - tolerance[active][:, None]).all(axis=1)
+        high[active[ok]] = middle[ok]
+        low[active[~ok]] = middle[~ok]
+        active = active[high[active] - low[active] > 1]
+    peak[todo] = high[todo]
+    # the levelled rule (staffing._level), interval by interval for every row
+    open_count = np.cumsum(opened)
+    slope = peak[:, None] * cap * open_count[None, :]
+    must = slope + np.maximum.accumulate((due_work - slope)[:, ::-1], axis=1)[:, ::-1]
+    window_end = np.minimum(due, n_t - 1)
+    open_before = np.concatenate(([0], open_count[:-1]))
+    agents = np.zeros((k, n_t), dtype=np.int64)
+    previous = np.zeros(k)
+    peak_f = peak.astype(float)
+    for t in range(n_t):
+        if not opened[t]:
+            continue
+        on_hand = arrived[:, t] - previous
+        rows = np.flatnonzero(on_hand > tolerance)
+        if not rows.size:
+            continue
+        end = int(window_end[t]) + 1
+        before = previous[rows]
+        ahead = ((due_work[rows, t:end] - before[:, None]) / (open_count[t:end] - open_before[t])).max(axis=1)
+        need = np.maximum(ahead, must[rows, t] - before)
+        rate = np.minimum(need, on_hand[rows]) / cap
+        staffed = rate * cap > tolerance[rows]
+        rows, rate, before = rows[staffed], rate[staffed], before[staffed]
+        count = np.minimum(np.ceil(rate - 1e-9), peak_f[rows])
+        agents[rows, t] = count.astype(np.int64)
+        previous[rows] = np.minimum(arrived[rows, t], before + count * cap)
+    return agents
 
 
 @dataclass(frozen=True)

@@ -498,3 +498,21 @@ def test_the_recommendation_is_the_same_with_either_table(monkeypatch):
     pd.testing.assert_frame_equal(fast.frontier, every.frontier)
     pd.testing.assert_frame_equal(fast.sensitivity, every.sensitivity)
     assert fast.summary["evaluations"] < every.summary["evaluations"]
+
+
+def test_deferred_rows_equal_deferred_staffing_row_by_row():
+    """The e-mail table's batched level rule equals ``staffing.deferred_staffing`` on every row."""
+    from planner.demand import open_mask
+
+    scenario = build_small_scenario()
+    channel = scenario.channel("email")
+    is_open = open_mask(channel, scenario.settings.interval_starts())
+    rng = np.random.default_rng(20260105)
+    base = np.where(np.arange(is_open.size) % 7 == 0, 0.0, rng.gamma(2.0, 600.0, is_open.size))
+    rows = base[None, :] * rng.uniform(0.2, 3.0, (40, 1)) + rng.uniform(0, 400, (40, is_open.size))
+    fast = mix.deferred_net_agents(rows, is_open, channel.response_hours, 15, channel.max_occupancy)
+    for row, got in zip(rows, fast, strict=True):
+        want = staffing.deferred_staffing(row, np.zeros_like(row), is_open, channel.response_hours, 15,
+                                          channel.max_occupancy)["net_agents"]
+        np.testing.assert_array_equal(got, want)
+    assert fast.sum() > 0
