@@ -334,8 +334,10 @@ def check_versions(client: Any) -> None:
     numbers, so here every package of :data:`CHECKED_PACKAGES` (and python's major.minor) must
     match exactly, as reported by :meth:`distributed.Client.get_versions`.
     """
-    report = client.get_versions(packages=[p for p in CHECKED_PACKAGES if p not in (
-        "dask", "distributed", "cloudpickle", "msgpack", "tornado", "toolz", "numpy", "pandas")])
+    from distributed.versions import optional_packages, required_packages
+
+    reported = set(required_packages) | set(optional_packages)  # distributed reports these anyway
+    report = client.get_versions(packages=[p for p in CHECKED_PACKAGES if p not in reported])
     mismatches = _version_table(report)
     if mismatches:
         raise VersionMismatchError(
