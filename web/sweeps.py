@@ -24,7 +24,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -361,7 +360,7 @@ def new_sweep(scenario_id: str) -> Any:
                            segments=segments, parameters=list(SWEEP_PARAMETERS.values()),
                            max_points=MAX_SWEEP_POINTS, values=values, sweeps=sweeps,
                            problems=problems, error=error,
-                           executor=current_app.extensions["planner"].sweeps.spec.describe()), status
+                           executor=sweep_runner().spec.describe()), status
 
 
 @bp.get("/sweeps/<sweep_id>")
