@@ -14,6 +14,7 @@ from models.tables import (
     ScenarioRecord,
     SchemaVersion,
     SimulationRecord,
+    SweepRecord,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "SchemaVersion",
     "SchemaVersionError",
     "SimulationRecord",
+    "SweepRecord",
     "apply_overrides",
     "plan_to_document",
     "scenario_from_document",

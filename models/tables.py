@@ -60,6 +60,9 @@ class ScenarioRecord(Base):
         order_by="PlanRecord.created_at")
     jobs: Mapped[list[JobRecord]] = relationship(
         back_populates="scenario", cascade="all, delete-orphan", passive_deletes=True)
+    sweeps: Mapped[list[SweepRecord]] = relationship(
+        back_populates="scenario", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="SweepRecord.created_at")
 
 
 class PlanRecord(Base):
@@ -128,3 +131,31 @@ class SimulationRecord(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SweepRecord(Base):
+    """A scenario sweep (issue 14): its job state while it runs, its results when done.
+
+    ``grid`` is the grid as posted (``{parameter: [values]}``); ``results`` the
+    :meth:`planner.sweep.SweepResult.to_json` document; ``workbook`` the results workbook.
+    A table of its own (``create_all`` adds it to an existing database; no migration needed).
+    """
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"),
+                                             index=True)
+    grid: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    percent: Mapped[float] = mapped_column(Float, default=0.0)
+    messages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
+    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    scenario: Mapped[ScenarioRecord] = relationship(back_populates="sweeps")

@@ -599,6 +599,112 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------------------------
+# planner sweep (issue 14)
+# ----------------------------------------------------------------------------------------------
+
+
+def _add_sweep_parser(sub: argparse._SubParsersAction) -> None:
+    from planner.sweep import MAX_SWEEP_POINTS, SWEEP_PARAMETERS
+
+    parser = sub.add_parser(
+        "sweep",
+        help="plan a grid of what-if scenarios (volume, AHT, self-service, service level, ...)",
+        description="Plan every point of a grid of what-ifs over one scenario workbook: staffing "
+                    "and the mix per point (and the schedule with --schedule), on a local Dask "
+                    "cluster (more than one core), a running Dask scheduler (--scheduler or "
+                    "PLANNER_DASK_SCHEDULER), or serially (--serial). Parameters: "
+                    f"{', '.join(SWEEP_PARAMETERS)}; NAME[channel or segment]=... targets one. "
+                    f"At most {MAX_SWEEP_POINTS:,} points.",
+    )
+    parser.add_argument("input", help="scenario workbook (.xlsx)")
+    parser.add_argument("--grid", action="append", default=[], metavar="NAME=VALUES",
+                        help="an axis, e.g. volume=-10%%,0,+10%% or service_level=0.7:0.9:0.05 "
+                             "(repeat for more axes; the grid is every combination)")
+    parser.add_argument("--schedule", action="store_true",
+                        help="also schedule shifts per point (slow: one integer program per point)")
+    parser.add_argument("--no-mix", action="store_true", help="skip the mix recommendation")
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                             "(default: PLANNER_DASK_SCHEDULER, else a local cluster)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes of the local cluster (default: the cores, at most 4)")
+    parser.add_argument("--serial", action="store_true", help="run every point in this process")
+    parser.add_argument("-o", "--output", default=None, help="sweep results workbook to write (.xlsx)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.set_defaults(func=_cmd_sweep)
+
+
+def _sweep_text(result: object) -> str:
+    points = result.points  # type: ignore[attr-defined]
+    axes = [a.key for a in result.grid.axes]  # type: ignore[attr-defined]
+    currency = result.currency  # type: ignore[attr-defined]
+    lines = [f"Sweep of '{result.scenario_name}': {len(points)} point(s) "  # type: ignore[attr-defined]
+             f"{result.executor} in {result.seconds:.1f} s"]  # type: ignore[attr-defined]
+    header = f"{'point':<44} {'req FTE':>8} {'peak':>5} {'cost (' + currency + ')':>14} " \
+             f"{'mix rec (' + currency + ')':>16}"
+    if result.schedule:  # type: ignore[attr-defined]
+        header += f" {'sched FTE':>9} {'pred SL':>8}"
+    lines.append(header)
+
+    def fmt(value: object, spec: str) -> str:
+        number = float(value)  # type: ignore[arg-type]
+        return format(number, spec) if math.isfinite(number) else "—"
+
+    for row in points.itertuples(index=False):
+        label = str(row.label)[:44]
+        if row.status != "ok":
+            lines.append(f"{label:<44} invalid: {row.message}")
+            continue
+        line = (f"{label:<44} {fmt(row.required_fte, '8.1f')} {fmt(row.peak_required_agents, '5.0f')} "
+                f"{fmt(row.total_cost, '14,.0f')} {fmt(row.mix_total_cost_recommended, '16,.0f')}")
+        if result.schedule:  # type: ignore[attr-defined]
+            line += f" {fmt(row.scheduled_fte, '9.1f')} {fmt(row.predicted_service_level, '8.1%')}"
+        lines.append(line)
+    del axes
+    return "\n".join(lines)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from planner import excel, executor, sweep
+    from planner.excel.sweep import write_sweep
+    from planner.types import InputError
+
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise BadInputError(f"--workers must be between 1 and 64, got {args.workers}")
+    try:
+        scenario = excel.read_workbook(args.input)
+    except InputError as exc:
+        _print_problems(args.input, exc.problems)
+        return EXIT_FAILURE
+    try:
+        grid = sweep.parse_grid(args.grid, scenario)
+    except InputError as exc:
+        print(f"planner sweep: the grid has {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    spec = executor.resolve_spec(args.scheduler, workers=args.workers, serial=args.serial)
+    show = _progress_printer()
+    show(0.0, f"sweep: starting {spec.describe()}")
+    try:
+        with executor.open_executor(spec) as runner:
+            result = sweep.run_sweep(scenario, grid, schedule=args.schedule, mix=not args.no_mix,
+                                     executor=runner, progress=show)
+    except executor.ExecutorError as exc:
+        print(f"planner sweep: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.output:
+        write_sweep(result, args.output)  # atomic: temp file in the same folder, then os.replace
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(_sweep_text(result))
+        if args.output:
+            print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
 # Entry point
 # ----------------------------------------------------------------------------------------------
 
@@ -609,6 +715,7 @@ _PARSER_BUILDERS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_mix_parser,
     _add_serve_parser,
     _add_simulate_parser,
+    _add_sweep_parser,
 )
 
 

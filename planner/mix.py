@@ -85,6 +85,11 @@ BRANCH_TIME_LIMIT_SECONDS = 120.0
 """Wall-clock limit of one component's branch-and-bound; when reached, the best combination found
 is returned and ``summary["proved_optimal"]`` is 0."""
 
+TABLE_METHOD = "boxes"
+"""How a voice/chat group's table is filled: ``"boxes"`` resolves whole boxes of the grid at once
+where their two bounding staffing levels agree (:meth:`_Model.table`, exact by the monotonicity the
+branch-and-bound rests on); ``"every"`` evaluates every combination (tests compare the two)."""
+
 ENUM_COMBINATION_LIMIT = 2_000_000
 """Largest component (product of grid sizes) that is enumerated outright."""
 
@@ -237,10 +242,148 @@ class _Model:
         count = math.prod(g.size for g in grids)
         if count * group.base_contacts.size > GROUP_TABLE_CELL_LIMIT:
             return None
-        combos = np.array(list(itertools.product(*grids)), dtype=float).reshape(count, len(grids))
-        result = self._rows(gi, combos, None)
+        if (TABLE_METHOD == "boxes" and group.kind != "email" and group.scope
+                and self.scenario.mix.min_service_level is None):
+            result = self._table_by_boxes(gi)
+        else:
+            combos = np.array(list(itertools.product(*grids)), dtype=float).reshape(count, len(grids))
+            result = self._rows(gi, combos, None)
         self.tables[gi] = result
         return result
+
+    def _table_by_boxes(self, gi: int) -> tuple[np.ndarray, np.ndarray]:
+        """The group's table from far fewer staffing evaluations, with the same numbers.
+
+        In one interval every grid combination is a point (contacts λ, handle time h = A/λ);
+        required agents are non-decreasing in λ at a fixed h and in h at a fixed λ (the property
+        the branch-and-bound rests on; ``tests/test_mix.py`` checks it). So for a rectangle
+        ``[λ_lo, λ_hi] × [h_lo, h_hi]`` holding some of the points, the requirement at
+        ``(λ_lo, h_lo)`` and at ``(λ_hi, h_hi)`` bound that of every point inside; where the two
+        agree, every point inside has that requirement (no evaluation). A rectangle whose bounds
+        differ is halved along its wider side (relative to the interval's spread), tightened to
+        its points, and tried again; a rectangle of at most :data:`_EXACT_POINTS` points is
+        evaluated point by point with the arithmetic of :meth:`_rows`. In the samples a group's
+        requirement takes two to five values per interval over thousands of combinations, so
+        most points are settled by a handful of rectangles. Labour is the sum over intervals as
+        in :meth:`_rows`; ``ok`` is all True (used only without a service-level floor).
+        ``evaluations`` counts evaluated cells ÷ intervals.
+        """
+        group = self.groups[gi]
+        scope = group.scope
+        grids = [self.pairs[pi].grid for pi in scope]
+        count = math.prod(g.size for g in grids)
+        t_count = group.base_contacts.size
+        combos = np.array(list(itertools.product(*grids)), dtype=float).reshape(count, len(grids))
+        active = np.flatnonzero((group.base_workload > 0)
+                                | np.any([np.abs(group.d_workload[pi]) > 0 for pi in scope], axis=0))
+        n_active = active.size
+        required = np.zeros((count, n_active))
+        # the points, with exactly the arithmetic of _rows
+        contacts = np.broadcast_to(group.base_contacts[active], (count, n_active)).copy()
+        workload = np.broadcast_to(group.base_workload[active], (count, n_active)).copy()
+        for j, pi in enumerate(scope):
+            contacts += combos[:, j][:, None] * group.d_contacts[pi][active]
+            workload += combos[:, j][:, None] * group.d_workload[pi][active]
+        np.maximum(contacts, 0.0, out=contacts)
+        np.maximum(workload, 0.0, out=workload)
+        flat_c, flat_w, flat_required = contacts.ravel(), workload.ravel(), required.ravel()
+        cells = 0
+
+        def evaluate(index: np.ndarray) -> None:
+            nonlocal cells
+            flat_required[index] = self.staffing.cells(group.name, active[index % n_active],
+                                                       flat_c[index], flat_w[index])
+            cells += index.size
+
+        valid = (workload > 0) & (contacts > 0)
+        odd = np.flatnonzero(((workload > 0) & ~valid).ravel())  # workload without contacts
+        if odd.size:
+            evaluate(odd)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            handle = workload / np.where(valid, contacts, 1.0)
+        c_min = np.where(valid, contacts, np.inf).min(axis=0)
+        c_max = np.where(valid, contacts, -np.inf).max(axis=0)
+        h_min = np.where(valid, handle, np.inf).min(axis=0)
+        h_max = np.where(valid, handle, -np.inf).max(axis=0)
+        has_points = np.isfinite(c_min)
+        spread_c = np.where(has_points, np.maximum(c_max - c_min, 1e-9), 1.0)
+        spread_h = np.where(has_points, np.maximum(h_max - h_min, 1e-12), 1.0)
+        c_min, h_min = np.where(has_points, c_min, 0.0), np.where(has_points, h_min, 0.0)
+        points = np.flatnonzero(valid.ravel())
+        t_of = points % n_active
+        c_pts, h_pts = flat_c[points], handle.ravel()[points]
+        # first rectangles: each interval's (λ, h) spread cut into _START_BINS × _START_BINS
+        bins = _START_BINS
+        col = np.minimum((bins * (c_pts - c_min[t_of]) / spread_c[t_of]).astype(np.int64), bins - 1)
+        row = np.minimum((bins * (h_pts - h_min[t_of]) / spread_h[t_of]).astype(np.int64), bins - 1)
+        start = (t_of * bins + row) * bins + col
+        present = np.zeros(n_active * bins * bins, dtype=bool)
+        present[start] = True
+        first = np.flatnonzero(present)
+        box = (np.cumsum(present) - 1)[start]
+        box_interval = first // (bins * bins)
+        first_col, first_row = first % bins, (first // bins) % bins
+        c_lo = c_min[box_interval] + first_col * spread_c[box_interval] / bins
+        c_hi = np.where(first_col == bins - 1, c_max[box_interval] if n_active else c_lo,
+                        c_min[box_interval] + (first_col + 1) * spread_c[box_interval] / bins)
+        h_lo = h_min[box_interval] + first_row * spread_h[box_interval] / bins
+        h_hi = np.where(first_row == bins - 1, h_max[box_interval] if n_active else h_lo,
+                        h_min[box_interval] + (first_row + 1) * spread_h[box_interval] / bins)
+        low_side, high_side = 1.0 - _EDGE, 1.0 + _EDGE
+        while points.size:
+            n_boxes = box_interval.size
+            members = np.bincount(box, minlength=n_boxes)
+            tried = np.flatnonzero(members > _EXACT_POINTS)
+            settled = np.zeros(n_boxes, dtype=bool)
+            value = np.zeros(n_boxes)
+            if tried.size:
+                # a rectangle's corners, pushed out by a hair so rounding never leaves a point outside
+                box_t = active[box_interval[tried]]
+                lo_c, lo_h = c_lo[tried] * low_side, h_lo[tried] * low_side
+                hi_c, hi_h = c_hi[tried] * high_side, h_hi[tried] * high_side
+                n_lo = self.staffing.cells(group.name, box_t, lo_c, lo_c * lo_h)
+                n_hi = self.staffing.cells(group.name, box_t, hi_c, hi_c * hi_h)
+                cells += 2 * tried.size
+                agree = n_lo == n_hi
+                settled[tried[agree]] = True
+                value[tried[agree]] = n_lo[agree]
+            done = settled[box]
+            flat_required[points[done]] = value[box[done]]
+            by_point = (members <= _EXACT_POINTS)[box]
+            if np.any(by_point):
+                evaluate(points[by_point])
+            keep = ~done & ~by_point
+            points, box, c_pts, h_pts = points[keep], box[keep], c_pts[keep], h_pts[keep]
+            if not points.size:
+                break
+            # halve each open rectangle along its wider side (relative to its interval's spread)
+            open_box = np.zeros(n_boxes, dtype=bool)
+            open_box[box] = True
+            parents = np.flatnonzero(open_box)
+            t_p = box_interval[parents]
+            cut_c = ((c_hi[parents] - c_lo[parents]) / spread_c[t_p]
+                     >= (h_hi[parents] - h_lo[parents]) / spread_h[t_p])
+            mid = np.where(cut_c, 0.5 * (c_lo[parents] + c_hi[parents]),
+                           0.5 * (h_lo[parents] + h_hi[parents]))
+            slot = np.full(n_boxes, -1, dtype=np.int64)
+            slot[parents] = np.arange(parents.size)
+            p_of = slot[box]
+            upper = np.where(cut_c[p_of], c_pts > mid[p_of], h_pts > mid[p_of])
+            box = 2 * p_of + upper
+            new_c_lo = np.repeat(c_lo[parents], 2)
+            new_c_hi = np.repeat(c_hi[parents], 2)
+            new_h_lo = np.repeat(h_lo[parents], 2)
+            new_h_hi = np.repeat(h_hi[parents], 2)
+            lower_child, upper_child = np.arange(0, 2 * parents.size, 2), np.arange(1, 2 * parents.size, 2)
+            new_c_hi[lower_child] = np.where(cut_c, mid, c_hi[parents])
+            new_c_lo[upper_child] = np.where(cut_c, mid, c_lo[parents])
+            new_h_hi[lower_child] = np.where(cut_c, h_hi[parents], mid)
+            new_h_lo[upper_child] = np.where(cut_c, h_lo[parents], mid)
+            c_lo, c_hi, h_lo, h_hi = new_c_lo, new_c_hi, new_h_lo, new_h_hi
+            box_interval = np.repeat(t_p, 2)
+        self.evaluations += math.ceil(cells / max(t_count, 1))
+        labour = required.sum(axis=1) * group.cost_per_interval
+        return labour, np.ones(count, dtype=bool)
 
     def _rows(self, gi: int, shares: np.ndarray, bound: tuple[np.ndarray, np.ndarray] | None
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -314,8 +457,21 @@ def _box_extremes(base_contacts: np.ndarray, base_workload: np.ndarray, d_contac
     return c_min, c_min * h_min, c_max, c_max * h_max, w_min
 
 
-def _group_cost_per_hour(scenario: Scenario, group: str) -> float:
-    """Mean ``cost_per_hour`` of the group's shift templates, else :data:`DEFAULT_COST_PER_HOUR`."""
+_EXACT_POINTS = 8
+"""A rectangle of at most this many points is evaluated point by point (:meth:`_Model.table`)."""
+
+_START_BINS = 16
+_EDGE = 1e-9
+"""The first rectangles of an interval: its (λ, h) spread cut into this many × this many."""
+"""A rectangle of at most this many points is evaluated point by point (:meth:`_Model.table`)."""
+
+
+def group_cost_per_hour(scenario: Scenario, group: str) -> float:
+    """Hourly labour cost of a staffing group, currency units per agent-hour.
+
+    The mean ``cost_per_hour`` of the group's shift templates, else :data:`DEFAULT_COST_PER_HOUR`
+    (the labour price the mix search uses).
+    """
     templates = scenario.templates_of(group)
     if not templates:
         return DEFAULT_COST_PER_HOUR
@@ -419,7 +575,7 @@ def _build_model(scenario: Scenario, containment_drop: float = 0.0) -> _Model:
     for g in scenario.staffing_groups:
         groups.append(_Group(
             name=g.name, kind=scenario.channel(g.channel).kind,
-            cost_per_interval=_group_cost_per_hour(scenario, g.name) * interval_hours,
+            cost_per_interval=group_cost_per_hour(scenario, g.name) * interval_hours,
             base_contacts=per_group(base["live_contacts"].to_numpy(float), g.name),
             base_workload=per_group(base["live_workload_erlangs"].to_numpy(float), g.name),
         ))
@@ -480,11 +636,9 @@ def _staffing_curve(scenario: Scenario, intervals: pd.DatetimeIndex) -> _Staffin
         net = np.zeros(contacts.shape, dtype=np.int64)
         if channel.kind == "email":
             is_open = open_mask(channel, intervals)
-            for row in range(k):
-                net[row] = staffing.deferred_staffing(
-                    workload[row] * interval_seconds, contacts[row], is_open,
-                    float(channel.response_hours or 0.0), settings.interval_minutes,
-                    channel.max_occupancy)["net_agents"]
+            net[:] = deferred_net_agents(workload * interval_seconds, is_open,
+                                         float(channel.response_hours or 0.0),
+                                         settings.interval_minutes, channel.max_occupancy)
         else:
             busy = workload > 0
             if busy.any():
@@ -514,7 +668,105 @@ def _staffing_curve(scenario: Scenario, intervals: pd.DatetimeIndex) -> _Staffin
         required = np.ceil(net / factor[None, :] - 1e-9)
         return required, ok
 
-    return _Staffing(rows=curve)
+    def cells(group: str, t: np.ndarray, contacts: np.ndarray, workload: np.ndarray) -> np.ndarray:
+        # ``curve`` of a voice/chat group for single cells: interval t[i] at (contacts[i], workload[i])
+        channel = scenario.channel(by_group[group].channel)
+        factor = 1.0 - shrink[t, channel_pos[channel.name]]
+        net = np.zeros(t.size, dtype=np.int64)
+        busy = workload > 0
+        if busy.any():
+            load = workload[busy]
+            aht = load * interval_seconds / np.where(contacts[busy] > 0, contacts[busy], 1.0)
+            net[busy] = np.asarray(queueing.required_agents(
+                load, aht, channel.service_level, channel.answer_seconds,
+                max_occupancy=channel.max_occupancy, max_asa_seconds=channel.max_asa_seconds,
+                patience_seconds=channel.patience_seconds, max_abandon=channel.max_abandon,
+                concurrency=channel.concurrency, definition=channel.service_level_definition,
+            ), dtype=np.int64)
+        return np.ceil(net / factor - 1e-9)
+
+    return _Staffing(rows=curve, cells=cells)
+
+
+def deferred_net_agents(workload_seconds: np.ndarray, is_open: np.ndarray, response_hours: float,
+                        interval_minutes: int, max_occupancy: float = 1.0) -> np.ndarray:
+    """``net_agents`` of :func:`planner.staffing.deferred_staffing` (the level rule) for many rows.
+
+    Parameters
+    ----------
+    workload_seconds : numpy.ndarray, shape (K, T)
+        Work arriving per interval, agent-seconds, one row per share combination.
+    is_open : numpy.ndarray of bool, shape (T,)
+        Intervals in which agents may work (the same for every row).
+    response_hours, interval_minutes, max_occupancy
+        As in :func:`planner.staffing.deferred_staffing`.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (K, T)
+        Row *k* equals ``deferred_staffing(workload_seconds[k], …)["net_agents"]``: the same least
+        peak (bisection on the same done-curve check) and the same interval-by-interval levelling
+        (Yao, Demers & Shenker 1995), with the same floating-point operations — only run for all
+        rows at once, the interval loop outside and the rows inside (``tests/test_mix.py`` checks
+        the equality row by row).
+    """
+    from planner.staffing import due_intervals
+
+    work = np.atleast_2d(np.asarray(workload_seconds, dtype=float))
+    k, n_t = work.shape
+    if n_t == 0 or k == 0:
+        return np.zeros((k, n_t), dtype=np.int64)
+    opened = np.asarray(is_open, dtype=bool)
+    cap = interval_minutes * 60.0 * max_occupancy
+    due = due_intervals(opened, response_hours, interval_minutes)
+    arrived = np.cumsum(work, axis=1)
+    due_work = np.cumsum(np.stack([np.bincount(due, weights=row, minlength=n_t + 1)[:n_t] for row in work]),
+                         axis=1)
+    tolerance = 1e-9 * np.maximum(1.0, arrived[:, -1])
+    # least peak: bisection on the done curve, every row at once (staffing.least_peak)
+    opened_f = opened.astype(float)
+    peak = np.zeros(k, dtype=np.int64)
+    todo = due_work[:, -1] > tolerance
+    low = np.zeros(k, dtype=np.int64)
+    high = np.maximum(1, np.ceil(arrived[:, -1] / cap)).astype(np.int64)
+    active = np.flatnonzero(todo & (high - low > 1))
+    while active.size:
+        middle = (low[active] + high[active]) // 2
+        capacity = middle[:, None] * cap * opened_f[None, :]
+        cumulative = np.cumsum(capacity, axis=1)
+        done = cumulative + np.minimum(np.minimum.accumulate(arrived[active] - cumulative, axis=1), 0.0)
+        ok = (done >= due_work[active] - tolerance[active][:, None]).all(axis=1)
+        high[active[ok]] = middle[ok]
+        low[active[~ok]] = middle[~ok]
+        active = active[high[active] - low[active] > 1]
+    peak[todo] = high[todo]
+    # the levelled rule (staffing._level), interval by interval for every row
+    open_count = np.cumsum(opened)
+    slope = peak[:, None] * cap * open_count[None, :]
+    must = slope + np.maximum.accumulate((due_work - slope)[:, ::-1], axis=1)[:, ::-1]
+    window_end = np.minimum(due, n_t - 1)
+    open_before = np.concatenate(([0], open_count[:-1]))
+    agents = np.zeros((k, n_t), dtype=np.int64)
+    previous = np.zeros(k)
+    peak_f = peak.astype(float)
+    for t in range(n_t):
+        if not opened[t]:
+            continue
+        on_hand = arrived[:, t] - previous
+        rows = np.flatnonzero(on_hand > tolerance)
+        if not rows.size:
+            continue
+        end = int(window_end[t]) + 1
+        before = previous[rows]
+        ahead = ((due_work[rows, t:end] - before[:, None]) / (open_count[t:end] - open_before[t])).max(axis=1)
+        need = np.maximum(ahead, must[rows, t] - before)
+        rate = np.minimum(need, on_hand[rows]) / cap
+        staffed = rate * cap > tolerance[rows]
+        rows, rate, before = rows[staffed], rate[staffed], before[staffed]
+        count = np.minimum(np.ceil(rate - 1e-9), peak_f[rows])
+        agents[rows, t] = count.astype(np.int64)
+        previous[rows] = np.minimum(arrived[rows, t], before + count * cap)
+    return agents
 
 
 @dataclass(frozen=True)
@@ -522,6 +774,7 @@ class _Staffing:
     """The group staffing curve over (K combinations, T intervals) arrays."""
 
     rows: Callable[[str, np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray]]
+    cells: Callable[[str, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -863,7 +1116,7 @@ def _breakdown(scenario: Scenario, shares: Mapping[tuple[str, str], float]) -> _
     live = live.assign(group=[scenario.group_of(c, s).name
                               for c, s in zip(live["channel"], live["segment"], strict=True)])
     req = requirements[["interval_start", "group", "required_scheduled"]].copy()
-    req["cost_per_hour"] = [_group_cost_per_hour(scenario, g) for g in req["group"]]
+    req["cost_per_hour"] = [group_cost_per_hour(scenario, g) for g in req["group"]]
     merged = live.merge(req, on=["interval_start", "group"], how="left")
     merged["required_scheduled"] = merged["required_scheduled"].fillna(0.0)
     key = [merged["interval_start"], merged["group"]]

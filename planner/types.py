@@ -70,6 +70,10 @@ class InputError(ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("; ".join(str(p) for p in self.problems) or "invalid input")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        # rebuilt from its problems when it crosses a process boundary (a Dask worker)
+        return (type(self), (self.problems,))
+
 
 class _Checker:
     """Collects problems for one object; raises them together."""

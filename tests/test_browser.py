@@ -122,3 +122,49 @@ def test_upload_tweak_run_see_the_chart_and_download_the_plan(live_server, tmp_p
         (record,) = session.scalars(select(ScenarioRecord)).all()
         assert record.overrides == {"volume_pct": 10}
         assert len(record.plans) == 1
+
+
+def test_a_sweep_from_the_scenario_page_on_the_embedded_local_cluster(live_server):
+    """The sweep page end to end: form → progress → table and three charts; the points run on the
+    app's embedded local Dask cluster (the default on a machine with more than one core)."""
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make system-deps`"
+    from playwright.sync_api import sync_playwright
+
+    app, base = live_server
+    assert planner_state(app).sweeps.spec.kind == "local"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            console_errors: list[str] = []
+            page.on("console", lambda message: console_errors.append(message.text)
+                    if message.type == "error" else None)
+            page.on("pageerror", lambda error: console_errors.append(str(error)))
+            page.goto(base + "/")
+            page.fill("input[name=name]", "sweep day")
+            page.set_input_files("input[name=workbook]", str(DAY_SAMPLE))
+            page.click("#upload-form button[type=submit]")
+            page.wait_for_url("**/scenarios/*")
+            page.click("#sweep-link")
+            page.wait_for_selector("#sweep-form")
+            page.fill("#grid_service_level", "0.8, 0.9")
+            page.fill("#grid_volume", "0, +10%")
+            page.click("#run-sweep")
+            page.wait_for_url("**/sweeps/*")
+            assert page.locator("#sweep-progress").count() == 1
+            page.wait_for_selector("#sweep-mix-chart[data-rendered]", timeout=600_000)
+            charts = page.evaluate("""() => ['sweep-cost-chart', 'sweep-fte-chart', 'sweep-mix-chart']
+                .map(id => { const chart = window.Chart.getChart(document.getElementById(id));
+                             return {sets: chart.data.datasets.length,
+                                     points: chart.data.datasets.map(d => d.data.length)}; })""")
+            assert charts[0] == {"sets": 2, "points": [2, 2]}  # cost vs SL, one line per volume
+            assert charts[1] == {"sets": 2, "points": [2, 2]}  # FTE vs volume, one line per SL
+            assert charts[2]["sets"] == 9 and charts[2]["points"] == [4] * 9  # 9 pairs × 4 points
+            rows = page.locator("#sweep-table tbody tr")
+            assert rows.count() == 4
+            assert "local Dask cluster" in page.inner_text("#sweep-summary")
+            assert page.get_attribute("#sweep-workbook", "hidden") is None
+            assert console_errors == []
+        finally:
+            browser.close()

@@ -465,3 +465,54 @@ def test_a_stopped_branch_and_bound_is_not_called_optimal(monkeypatch):
     # what it returns is still a valid plan: every share on the grid and within its cap
     for _, row in result.pairs.iterrows():
         assert 0.0 <= row["recommended_share"] <= row["cap"] + 1e-12
+
+
+# -- the table from bounding rectangles (issue 14) equals the table of every combination -----------
+@pytest.mark.parametrize("step", [0.05, 0.1])
+def test_tables_from_rectangles_equal_every_combination(step):
+    """The fast table (whole rectangles of (contacts, handle time) points settled by their two
+    bounding corners) must give, combination by combination, the labour of evaluating each one —
+    on the small scenario with every pair of its deflections, at two grid steps."""
+    scenario = build_small_scenario(mix=MixSettings(grid_step=step))
+    model = mix._build_model(scenario)
+    checked = 0
+    for gi, group in enumerate(model.groups):
+        if group.kind == "email" or not group.scope:
+            continue
+        fast, ok = model._table_by_boxes(gi)
+        grids = [model.pairs[pi].grid for pi in group.scope]
+        combos = np.array(list(itertools.product(*grids)), dtype=float)
+        every, _ = model._rows(gi, combos, None)
+        np.testing.assert_array_equal(fast, every)
+        assert ok.all()
+        checked += combos.shape[0]
+    assert checked > 50
+
+
+def test_the_recommendation_is_the_same_with_either_table(monkeypatch):
+    scenario = build_small_scenario()
+    fast = mix.recommend_mix(scenario)
+    monkeypatch.setattr(mix, "TABLE_METHOD", "every")
+    every = mix.recommend_mix(scenario)
+    pd.testing.assert_frame_equal(fast.pairs, every.pairs)
+    pd.testing.assert_frame_equal(fast.frontier, every.frontier)
+    pd.testing.assert_frame_equal(fast.sensitivity, every.sensitivity)
+    assert fast.summary["evaluations"] < every.summary["evaluations"]
+
+
+def test_deferred_rows_equal_deferred_staffing_row_by_row():
+    """The e-mail table's batched level rule equals ``staffing.deferred_staffing`` on every row."""
+    from planner.demand import open_mask
+
+    scenario = build_small_scenario()
+    channel = scenario.channel("email")
+    is_open = open_mask(channel, scenario.settings.interval_starts())
+    rng = np.random.default_rng(20260105)
+    base = np.where(np.arange(is_open.size) % 7 == 0, 0.0, rng.gamma(2.0, 600.0, is_open.size))
+    rows = base[None, :] * rng.uniform(0.2, 3.0, (40, 1)) + rng.uniform(0, 400, (40, is_open.size))
+    fast = mix.deferred_net_agents(rows, is_open, channel.response_hours, 15, channel.max_occupancy)
+    for row, got in zip(rows, fast, strict=True):
+        want = staffing.deferred_staffing(row, np.zeros_like(row), is_open, channel.response_hours, 15,
+                                          channel.max_occupancy)["net_agents"]
+        np.testing.assert_array_equal(got, want)
+    assert fast.sum() > 0

@@ -10,6 +10,10 @@ Configuration (``test_config`` keys, or the environment):
   when not given.
 - ``MAX_CONTENT_LENGTH``: upload limit in bytes (16 MB).
 - ``JOB_WORKERS``: planning threads (1).
+- ``SWEEP_EXECUTOR``: where the points of a sweep run: ``auto`` (default: the Dask scheduler of
+  ``PLANNER_DASK_SCHEDULER``, else a local Dask cluster on a machine with more than one core, else
+  serially), ``serial``, ``local``, or a scheduler address ``tcp://host:8786``;
+  ``SWEEP_CONNECT_TIMEOUT_SECONDS`` (10) bounds the connection to a remote scheduler.
 - ``EXPORT_CACHE_ENTRIES``: rendered schedule exports kept in memory (256; 0 = none). Stored
   plans never change, so a cached export is valid until its plan is deleted.
 
@@ -54,6 +58,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         API_TOKEN=os.environ.get("PLANNER_API_TOKEN") or None,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         JOB_WORKERS=1,
+        SWEEP_EXECUTOR="auto",
+        SWEEP_CONNECT_TIMEOUT_SECONDS=10.0,
         EXPORT_CACHE_ENTRIES=256,
         CSRF_ENABLED=True,
         SESSION_COOKIE_HTTPONLY=True,
@@ -69,14 +75,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if interrupted:
         app.logger.warning("%d planning job(s) were interrupted by a restart; marked failed",
                            interrupted)
+    from web.sweeps import SweepRunner, executor_spec
+
+    sweeps = SweepRunner(database, executor_spec(app.config["SWEEP_EXECUTOR"],
+                                                 float(app.config["SWEEP_CONNECT_TIMEOUT_SECONDS"])))
+    sweeps.recover_interrupted()
     app.extensions[EXTENSION] = PlannerState(database=database, jobs=jobs,
                                              exports=ExportCache(
-                                                 int(app.config["EXPORT_CACHE_ENTRIES"])))
+                                                 int(app.config["EXPORT_CACHE_ENTRIES"])),
+                                             sweeps=sweeps)
 
     from web import api, pages, simulations
+    from web import sweeps as sweep_pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(sweep_pages.bp)
     simulations.init_app(app, database)  # issue 13: simulation jobs, API and page action
     register_error_handlers(app)
     register_security(app)
@@ -109,4 +123,6 @@ def shutdown(app: Flask, wait: bool = True) -> None:
     from web.simulations import simulation_runner
 
     simulation_runner(app).shutdown(wait=wait)
+    if state.sweeps is not None:
+        state.sweeps.shutdown(wait=wait)
     state.database.dispose()

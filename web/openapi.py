@@ -164,6 +164,34 @@ def openapi_document() -> dict[str, Any]:
                                                    "Poll the job")}},
                                        **_errors(401, 404)}},
             },
+            "/api/scenarios/{id}/sweeps": {
+                "parameters": [_ID],
+                "get": {"summary": "The sweeps of a scenario (without their results)",
+                        "responses": {"200": _json({"type": "object", "properties": {
+                            "sweeps": {"type": "array", "items": _ref("Sweep")}}}, "The sweeps"),
+                            **_errors(404)}},
+                "post": {"summary": "Sweep a grid of what-ifs over the scenario (with its overrides) "
+                                   "in the background: staffing and mix per point, optionally the "
+                                   "schedule; points run on the app's Dask executor",
+                         "security": secured,
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": _ref("SweepRequest")}}},
+                         "responses": {"202": _json({"type": "object", "properties": {
+                             "job": _ref("Sweep")}}, "Accepted; poll the sweep (Location header)"),
+                             **_errors(400, 401, 404)}},
+            },
+            "/api/sweeps/{id}": {
+                "parameters": [_ID],
+                "get": {"summary": "State, progress and (when succeeded) the results of a sweep",
+                        "responses": {"200": _json(_ref("Sweep"), "The sweep"), **_errors(404)}},
+            },
+            "/api/sweeps/{id}/workbook": {
+                "parameters": [_ID],
+                "get": {"summary": "The sweep results workbook (Points, Mix decisions, native charts)",
+                        "responses": {"200": {"description": "The workbook", "content": {
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}}}}, **_errors(404)}},
+            },
             "/api/jobs/{id}": {
                 "parameters": [_ID],
                 "get": {"summary": "State and progress of a planning job", "operationId": "getJob",
@@ -281,6 +309,40 @@ def openapi_document() -> dict[str, Any]:
                     "startedAt": {"type": ["string", "null"], "format": "date-time"},
                     "finishedAt": {"type": ["string", "null"], "format": "date-time"},
                     "links": {"type": "object"}}},
+                "SweepRequest": {"type": "object", "required": ["grid"], "properties": {
+                    "grid": {"description":
+                             "Axes, in order, as a list of NAME=VALUES strings (e.g. "
+                             "['volume=-10%,0,+10%', 'service_level=0.7:0.9:0.05']) or an object "
+                             "{parameter: values} (key order is the axis order where the client keeps "
+                             "it); parameter one of volume, aht, self_service, "
+                             "containment, service_level, answer_seconds, shrinkage, optionally "
+                             "parameter[channel or segment]; values a list or one string as on the "
+                             "command line ('-10%,0,+10%', '0.7:0.9:0.05'); at most 2,000 points",
+                             "oneOf": [
+                                 {"type": "array", "items": {"type": "string"}},
+                                 {"type": "object", "additionalProperties": {"oneOf": [
+                                     {"type": "string"},
+                                     {"type": "array", "items": {"type": ["string", "number"]}}]}}],
+                             "example": ["volume=-10%,0,+10%", "service_level=0.7,0.8,0.9"]},
+                    "schedule": {"type": "boolean", "default": False,
+                                 "description": "also schedule shifts per point (slow)"}}},
+                "Sweep": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "scenarioId": {"type": "string"},
+                    "state": {"enum": ["queued", "running", "succeeded", "failed"]},
+                    "percentComplete": {"type": "number", "minimum": 0, "maximum": 100},
+                    "messages": {"type": "array", "items": {"type": "object"}},
+                    "error": {"type": ["string", "null"]}, "grid": {"type": "object"},
+                    "schedule": {"type": "boolean"},
+                    "result": {"type": ["object", "null"], "description":
+                               "When succeeded: scenarioName, grid, axes [{key, label}], executor, "
+                               "seconds, currency, failed, points (one object per point: label, one "
+                               "value per axis key, required_fte, peak_required_agents, "
+                               "service_level_target, requirement_labour_cost, automation_cost, "
+                               "total_cost, mix_total_cost_current, mix_total_cost_recommended, "
+                               "mix_fte_saved, scheduled_fte, predicted_service_level, status, "
+                               "message …), decisions (point, segment, channel, current_share, "
+                               "recommended_share, human_fte_recommended)"},
+                    "links": {"type": "object"}}},
                 "Plan": {"type": "object", "required": ["id", "scenarioId", "status", "kpis",
                                                         "links"], "properties": {
                     "id": {"type": "string"}, "scenarioId": {"type": "string"},
@@ -316,17 +378,17 @@ _SIMULATION_PATHS: dict[str, Any] = {
                  "responses": {"202": _json({"type": "object", "properties": {
                      "job": _ref("Job"), "simulation": _ref("Simulation")}},
                      "Accepted; poll the job, then GET the simulation (Location header)"),
-                     **_WRITE_ERRORS}},
+                     **_errors(400, 401, 404)}},
         "get": {"summary": "The simulations of a plan (without their results)",
                 "responses": {"200": _json({"type": "object", "properties": {
                     "planId": {"type": "string"},
                     "simulations": {"type": "array", "items": _ref("Simulation")}}},
-                    "The simulations"), **_ERRORS}},
+                    "The simulations"), **_errors(404)}},
     },
     "/api/simulations/{id}": {
         "parameters": [_ID],
         "get": {"summary": "A simulation: state, options and, once succeeded, the result",
-                "responses": {"200": _json(_ref("Simulation"), "The simulation"), **_ERRORS}},
+                "responses": {"200": _json(_ref("Simulation"), "The simulation"), **_errors(404)}},
     },
 }
 

@@ -58,6 +58,7 @@ class PlannerState:
     database: Database
     jobs: JobRunner
     exports: ExportCache
+    sweeps: Any = None  # web.sweeps.SweepRunner (issue 14)
 
 
 def planner_state(app: Flask | None = None) -> PlannerState:

@@ -1,0 +1,371 @@
+"""Benchmark of issue 14 ("re-plan in seconds; big plans and sweeps on Dask"), ratios in one run.
+
+Parts (each can be skipped or sized from the command line):
+
+(a) the week sample's full plan (schedule + mix) through the public ``pipeline.run_plan``: wall
+    seconds per stage, against the 67 s the issue quotes;
+(b) the mix search on the week sample: the table from bounding rectangles (``mix.TABLE_METHOD =
+    "boxes"``, the default), every combination (``"every"``), and ``planner/mix.py`` as it was before
+    issue 14 (``--baseline``, a git revision, loaded from git) in the same run — wall and CPU
+    seconds, staffing evaluations, and that all recommend the same;
+(c) a sweep of N scenarios (staffing + mix, no schedule; default 1,000 points over the day
+    sample: volume × handle time × service level) serially and on a local Dask cluster of two
+    worker processes: seconds, speed-up, per-task overhead = (wall × workers − Σ unit seconds) / N;
+    ``--serial-points`` runs the serial side on the first M points only and scales it (said so);
+(d) G staffing groups × one week scheduled through the seam, one ``scheduling.schedule_requirement``
+    per group as a unit (plain data in: requirement, interval starts, templates, break rules,
+    settings; the PuLP model is built inside the unit): serial vs two local workers;
+(e) pyworkforce's own instance types (shifts of 4, 6, 8, 10 h at every start that fits in the
+    day, cost = length in periods, hard coverage of an Erlang C requirement with a morning and an
+    afternoon peak; a 15-minute day and a 30-minute week; and the same with one paid break per
+    shift at three embedded positions) solved to gap ≤ 1e-4 by ``scheduling.schedule_requirement``
+    and by pyworkforce 0.5.4 ``MinRequiredResources`` (breaks as fixed patterns, one per position)
+    in ``.venv-bench312`` (``--make-venv`` creates it: Python 3.12, ``pip install
+    pyworkforce==0.5.4``); same optimum?, seconds, ratio.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_speed.py [--skip a,b,c,d,e] [--sweep-points 1000]
+        [--serial-points 1000] [--groups 200] [--group-seconds 10] [--make-venv]
+
+Timings on a shared machine vary with its load; the run prints ``os.getloadavg()`` at the start
+and the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from planner import executor, mix, pipeline, queueing, scheduling, sweep  # noqa: E402
+from planner.excel import read_workbook  # noqa: E402
+from planner.types import BreakRule, Settings, ShiftTemplate  # noqa: E402
+
+WEEK = ROOT / "sample_inputs" / "contact_center_week.xlsx"
+DAY = ROOT / "sample_inputs" / "contact_center_day.xlsx"
+PEER_VENV = ROOT / ".venv-bench312"
+ISSUE_FULL_PLAN_SECONDS = 67.0
+ISSUE_MIX_SECONDS = (13.0, 17.0)
+
+PEER_RUNNER = r"""
+import json, sys, time
+from pyworkforce.scheduling import MinRequiredResources
+spec = json.load(sys.stdin)
+started = time.perf_counter()
+solution = MinRequiredResources(**spec).solve()
+solution["seconds"] = time.perf_counter() - started
+json.dump(solution, sys.stdout)
+"""
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    print(f"\n{title}")
+    cells = [[str(c) for c in header]] + [[f"{c:,.2f}" if isinstance(c, float) else str(c) for c in r]
+                                           for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for k, r in enumerate(cells):
+        print("  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths,
+                                                                                         strict=True))))
+        if k == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+# ------------------------------------------------------------------------------ (a) (b)
+def part_a() -> None:
+    scenario = read_workbook(WEEK)
+    started = time.perf_counter()
+    plan = pipeline.run_plan(scenario)
+    wall = time.perf_counter() - started
+    rows = [[stage, seconds] for stage, seconds in plan.timings.items()]
+    rows.append(["whole plan (wall)", wall])
+    table(f"(a) week sample, full plan (schedule + mix) — issue baseline {ISSUE_FULL_PLAN_SECONDS:g} s; "
+          f"now {wall:.1f} s = {ISSUE_FULL_PLAN_SECONDS / wall:.2f}× faster; status: {plan.status}",
+          ["stage", "seconds"], rows)
+
+
+def baseline_mix(revision: str) -> Any | None:
+    """``planner/mix.py`` as it was at ``revision`` (git), loaded as a module of its own."""
+    import types
+
+    done = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:planner/mix.py"],
+                          capture_output=True, text=True)
+    if done.returncode:
+        return None
+    module = types.ModuleType("mix_baseline")
+    module.__file__ = f"{revision}:planner/mix.py"
+    sys.modules["mix_baseline"] = module  # dataclasses look their module up by name
+    exec(compile(done.stdout, module.__file__, "exec"), module.__dict__)  # the project's own file
+    return module
+
+
+def part_b(revision: str) -> None:
+    scenario = read_workbook(WEEK)
+    results = {}
+    runs = [("rectangles (now)", mix, "boxes"), ("every combination (now)", mix, "every")]
+    old = baseline_mix(revision)
+    if old is not None:
+        runs.append((f"before issue 14 ({revision})", old, None))
+    for label, module, method in runs:
+        if method is not None:
+            module.TABLE_METHOD = method
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = module.recommend_mix(scenario)
+        results[label] = (result, time.perf_counter() - wall, time.process_time() - cpu)
+    mix.TABLE_METHOD = "boxes"
+    first = results["rectangles (now)"][0]
+    same = all(all(r[0].pairs[c].equals(first.pairs[c])
+                   for c in ("recommended_share", "total_cost_recommended", "human_fte_recommended"))
+               for r in results.values())
+    rows = [[label, r[1], r[2], f"{r[0].summary['evaluations']:,.0f}"] for label, r in results.items()]
+    slowest = max(r[1] for r in results.values())
+    table(f"(b) mix search, week sample — same recommendation on every row: {same}; now "
+          f"{results['rectangles (now)'][1]:.1f} s wall, {slowest / results['rectangles (now)'][1]:.2f}× "
+          f"faster than the slowest row; issue baseline {ISSUE_MIX_SECONDS[0]:g}–{ISSUE_MIX_SECONDS[1]:g} s, "
+          "target ≤ 3 s", ["search", "wall s", "CPU s", "evaluations (rows)"], rows)
+
+
+# ------------------------------------------------------------------------------ (c)
+def sweep_grid(points: int) -> list[str]:
+    """About ``points`` points: volume × aht × service level (10 × 10 × 10 for 1,000)."""
+    side = max(1, round(points ** (1 / 3)))
+    third = max(1, math.ceil(points / (side * side)))
+    return [f"volume=-20%:{-20 + 4 * (side - 1)}%:4%", f"aht=-10%:{-10 + 2 * (side - 1)}%:2%",
+            f"service_level=0.70:{0.70 + 0.02 * (third - 1):.2f}:0.02"]
+
+
+def part_c(points: int, serial_points: int, workers: int) -> None:
+    scenario = read_workbook(DAY)
+    grid = sweep.parse_grid(sweep_grid(points), scenario, max_points=max(points * 2, 10))
+    n = grid.size
+    spec = executor.ExecutorSpec("local", workers=workers)
+    started = time.perf_counter()
+    with executor.open_executor(spec) as runner:
+        startup = time.perf_counter() - started
+        parallel = sweep.run_sweep(scenario, grid, executor=runner)
+    compute = sum(r.seconds for r in parallel.runs)
+    overhead = (parallel.seconds * workers - compute) / n
+    m = min(serial_points, n)
+    subset = sweep.SweepGrid(grid.axes)
+    serial_seconds: float
+    if m == n:
+        serial = sweep.run_sweep(scenario, subset)
+        serial_seconds = serial.seconds
+        same = serial.points.equals(parallel.points)
+        note = "all points"
+    else:
+        points_list = grid.points()[:m]
+        started = time.perf_counter()
+        outcomes = [sweep.evaluate_point(scenario, p, index=i) for i, p in enumerate(points_list)]
+        serial_seconds = (time.perf_counter() - started) * n / m
+        same = all(o.values["required_fte"] == parallel.points.iloc[i]["required_fte"]
+                   for i, o in enumerate(outcomes))
+        note = f"first {m} points, scaled × {n / m:.1f}"
+    rows = [["serial", serial_seconds, serial_seconds / n, "", note],
+            [f"local Dask, {workers} worker processes", parallel.seconds, parallel.seconds / n,
+             f"{overhead * 1000:.1f} ms", f"cluster start {startup:.1f} s (not in the sweep's seconds)"]]
+    table(f"(c) sweep of {n:,} scenarios (staffing + mix, day sample): speed-up "
+          f"{serial_seconds / parallel.seconds:.2f}× over serial on {workers} workers; identical: {same}",
+          ["path", "seconds", "s/point", "overhead/task", "note"], rows)
+
+
+# ------------------------------------------------------------------------------ (d)
+def group_units(count: int, seconds: float) -> tuple[Settings, list[dict[str, Any]]]:
+    """``count`` staffing groups for one week: the week sample's voice requirement scaled by a
+    seeded factor in [0.3, 1.7] per group, with the voice templates and breaks."""
+    from planner import demand, staffing
+
+    scenario = read_workbook(WEEK)
+    requirements = staffing.requirements(scenario, demand.live_demand(scenario))
+    voice = requirements[requirements["group"] == "voice"].set_index("interval_start")["required_scheduled"]
+    starts = scenario.settings.interval_starts()
+    base = voice.reindex(starts).fillna(0.0).to_numpy(dtype=float)
+    templates = [t for t in scenario.shift_templates if t.group == "voice"]
+    rules = [r for r in scenario.break_rules if r.template in {t.name for t in templates}]
+    rng = np.random.default_rng(executor.unit_seeds(20260105, 1)[0])
+    factors = rng.uniform(0.3, 1.7, count)
+    settings = replace(scenario.settings, solver_time_limit_seconds=seconds)
+    units = [{"name": f"group {i + 1:03d}", "required": np.ceil(base * f)} for i, f in enumerate(factors)]
+    return settings, [{**u, "templates": templates, "rules": rules, "starts": starts} for u in units]
+
+
+def schedule_unit(settings: Settings, unit: dict[str, Any]) -> dict[str, float]:
+    """One group's week through the public ``schedule_requirement`` (the model is built here)."""
+    result = scheduling.schedule_requirement(unit["required"], unit["starts"], unit["templates"],
+                                             unit["rules"], settings, group=unit["name"])
+    return {"cost": float(result.shifts["cost"].sum()) if len(result.shifts) else 0.0,
+            "agents": float(len(result.shifts)), "short": float(result.coverage["short"].sum()),
+            "gap": float(result.solve.gap) if result.solve.gap is not None else math.nan}
+
+
+def part_d(groups: int, seconds: float, workers: int) -> None:
+    settings, units = group_units(groups, seconds)
+    keys = [u["name"] for u in units]
+    started = time.perf_counter()
+    serial = executor.SerialExecutor().map(schedule_unit, units, shared=settings, keys=keys)
+    serial_wall = time.perf_counter() - started
+    with executor.open_executor(executor.ExecutorSpec("local", workers=workers)) as runner:
+        parallel = runner.map(schedule_unit, units, shared=settings, keys=keys)
+    # equal where every solve closes its gap; a solve stopped by its time limit may differ by path
+    same = [a["cost"] for a in serial.values] == [b["cost"] for b in parallel.values]
+    cost = sum(v["cost"] for v in parallel.values)
+    table(f"(d) {groups} staffing groups × one week scheduled through the seam ({seconds:g} s limit per "
+          f"group): speed-up {serial_wall / parallel.wall_seconds:.2f}× on {workers} workers; same costs: "
+          f"{same} (time-limited solves may stop at different incumbents)",
+          ["path", "seconds", "s/group", "labour cost"],
+          [["serial", serial_wall, serial_wall / groups, cost],
+           [f"local Dask, {workers} workers", parallel.wall_seconds, parallel.wall_seconds / groups, cost]])
+
+
+# ------------------------------------------------------------------------------ (e)
+def erlang_requirement(periods_per_day: int, days: int, interval_minutes: int, seed: int) -> np.ndarray:
+    """Erlang C agents (80 % in 20 s, AHT 300 s) for a day with peaks at 10:30 and 15:00."""
+    hours = (np.arange(periods_per_day) + 0.5) * interval_minutes / 60.0
+    shape = (np.exp(-0.5 * ((hours - 10.5) / 1.6) ** 2) + 0.8 * np.exp(-0.5 * ((hours - 15.0) / 1.8) ** 2))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in range(days):
+        scale = (1.0, 1.05, 1.0, 0.95, 0.9, 0.5, 0.4)[day % 7]
+        contacts = np.maximum(0.0, 120.0 * scale * interval_minutes / 30.0 * shape
+                              * rng.uniform(0.9, 1.1, periods_per_day))
+        load = queueing.offered_load(contacts, 300.0, interval_minutes * 60.0)
+        agents = np.where(load > 0, queueing.required_agents(np.maximum(load, 1e-9), 300.0, 0.8, 20.0), 0)
+        rows.append(np.asarray(agents, dtype=float))
+    return np.concatenate(rows)
+
+
+BREAKS = {4: (15, (90, 120, 150)), 6: (30, (150, 180, 210)), 8: (30, (210, 240, 270)),
+          10: (30, (270, 300, 330))}
+"""Shift hours → (paid break minutes, the three embedded break start offsets in minutes)."""
+
+
+def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seconds: float
+                  ) -> dict[str, Any]:
+    per_day = 1440 // interval_minutes
+    need = erlang_requirement(per_day, days, interval_minutes, seed=14)
+    templates, rules, coverage, costs = [], [], {}, {}
+    for hours in (4, 6, 8, 10):
+        length = hours * 60
+        name = f"{hours}h"
+        templates.append(ShiftTemplate(name=name, group="g", length_minutes=length, earliest_start_minute=0,
+                                       latest_start_minute=1440 - length, start_step_minutes=interval_minutes,
+                                       cost_per_hour=60.0 / interval_minutes))
+        duration, offsets = BREAKS[hours]
+        duration = max(duration, interval_minutes)  # a 15-minute break is one 30-minute period
+        if with_breaks:
+            rules.append(BreakRule(template=name, activity="BREAK", duration_minutes=duration,
+                                   earliest_start_offset_minutes=offsets[0],
+                                   latest_start_offset_minutes=offsets[-1], paid=True))
+        for start in range(0, per_day - length // interval_minutes + 1):
+            for k, offset in enumerate(offsets if with_breaks else (None,)):
+                works = [0] * per_day
+                for p in range(start, start + length // interval_minutes):
+                    works[p] = 1
+                if offset is not None:
+                    b0 = start + offset // interval_minutes
+                    for p in range(b0, b0 + duration // interval_minutes):
+                        works[p] = 0
+                key = f"{name}@{start}" + (f"/b{k}" if offset is not None else "")
+                coverage[key] = works
+                costs[key] = length // interval_minutes
+    settings = Settings(start_date=date(2026, 1, 5), days=days, interval_minutes=interval_minutes,
+                        solver_gap=1e-4, solver_time_limit_seconds=600.0,
+                        shortfall_penalty_per_agent_hour=1e4, overstaff_penalty_per_agent_hour=0.0)
+    peer = {"num_days": days, "periods": per_day, "shifts_coverage": coverage,
+            "required_resources": need.reshape(days, per_day).astype(int).tolist(), "cost_dict": costs,
+            "max_period_concurrency": int(need.max() * 3 + 10),
+            "max_shift_concurrency": int(need.max() * 2 + 10),
+            "max_search_time": peer_seconds, "num_search_workers": 1}
+    return {"settings": settings, "templates": templates, "rules": rules, "need": need, "peer": peer}
+
+
+def part_e(make_venv: bool, peer_seconds: float) -> None:
+    python = PEER_VENV / "bin" / "python"
+    if make_venv and not python.exists():
+        subprocess.run(["python3.12", "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
+    rows = []
+    for label, minutes, days, breaks in (("15-min day", 15, 1, False), ("30-min week", 30, 7, False),
+                                         ("15-min day, breaks", 15, 1, True),
+                                         ("30-min week, breaks", 30, 7, True)):
+        instance = peer_instance(minutes, days, breaks, peer_seconds)
+        settings = instance["settings"]
+        started = time.perf_counter()
+        ours = scheduling.schedule_requirement(instance["need"], settings.interval_starts(),
+                                               instance["templates"], instance["rules"], settings)
+        our_seconds = time.perf_counter() - started
+        our_cost = float(ours.shifts["cost"].sum())  # cost_per_hour = periods per hour → periods
+        short = float(ours.coverage["short"].sum())
+        peer_cost: Any = "not run"
+        peer_time: Any = ""
+        ratio: Any = ""
+        if python.exists():
+            done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(instance["peer"]),
+                                  capture_output=True, text=True, timeout=900)
+            if done.returncode == 0:
+                answer = json.loads(done.stdout)
+                peer_cost = f"{float(answer.get('cost', math.nan)):,.0f} ({answer.get('status')})"
+                peer_time = float(answer["seconds"])
+                ratio = f"{peer_time / our_seconds:.2f}×"
+            else:
+                peer_cost = "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:60]
+        rows.append([label, f"{ours.model_size['variables']:,}", our_seconds, our_cost, short,
+                     str(ours.solve.status.value), peer_time, peer_cost, ratio])
+    table("(e) pyworkforce's instance types, gap ≤ 1e-4 (ours: scheduling.schedule_requirement, one thread; "
+          "pyworkforce 0.5.4 MinRequiredResources, CP-SAT, one worker)",
+          ["instance", "our vars", "our s", "our cost", "our short", "our status", "peer s", "peer cost",
+           "peer s / our s"], rows)
+    if not python.exists():
+        print(f"  pyworkforce not run: {PEER_VENV.name} is missing (--make-venv creates it)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip", default="", help="parts to skip, e.g. a,d")
+    parser.add_argument("--sweep-points", type=int, default=1000)
+    parser.add_argument("--serial-points", type=int, default=None,
+                        help="serial side of (c) on the first M points only, scaled (default: all)")
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--group-seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline", default="0661e13",
+                        help="git revision whose planner/mix.py is the 'before' row of (b)")
+    parser.add_argument("--make-venv", action="store_true")
+    parser.add_argument("--peer-seconds", type=float, default=300.0,
+                        help="pyworkforce's max_search_time per instance (e)")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    print(f"bench_speed — {load()}")
+    if "a" not in skip:
+        part_a()
+    if "b" not in skip:
+        part_b(args.baseline)
+    if "c" not in skip:
+        part_c(args.sweep_points, args.serial_points or args.sweep_points, args.workers)
+    if "d" not in skip:
+        part_d(args.groups, args.group_seconds, args.workers)
+    if "e" not in skip:
+        part_e(args.make_venv, args.peer_seconds)
+    print(f"\nend — {load()}")
+
+
+if __name__ == "__main__":
+    main()
