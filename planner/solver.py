@@ -311,6 +311,10 @@ def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bou
         for var in problem.variables():
             var.varValue = values[var.index]
         objective = float(pulp.value(problem.objective) or 0.0)
+        if not _is_mip(problem) and info.dual_solution_status == 2:  # an LP: row duals as ``pi``
+            row_duals = list(highs.getSolution().row_dual)  # type: ignore[attr-defined]
+            for constraint in problem.constraints.values():
+                constraint.pi = row_duals[constraint.index]
     else:
         objective = math.nan
     if mip and restricted:  # the restricted (RENS) model's own bound is not a bound of the full MIP
