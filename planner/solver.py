@@ -152,6 +152,13 @@ def solve(problem: pulp.LpProblem, settings: Settings, *, solver: str | None = N
     raise ValueError(f"solver must be 'highs' or 'cbc', got {name!r}")
 
 
+def _constraints_of(problem: pulp.LpProblem) -> list[pulp.LpConstraint]:
+    """The problem's constraints in row order: PuLP 3.x deprecates the ``constraints`` mapping and
+    4.x makes it a method returning a list; the ordered store ``_constraints`` (what PuLP's own HiGHS
+    interface reads) exists in both."""
+    return list(problem._constraints.values())
+
+
 def _is_mip(problem: pulp.LpProblem) -> bool:
     return any(v.cat == pulp.LpInteger for v in problem.variables())
 
@@ -313,7 +320,7 @@ def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bou
         objective = float(pulp.value(problem.objective) or 0.0)
         if not _is_mip(problem) and info.dual_solution_status == 2:  # an LP: row duals as ``pi``
             row_duals = list(highs.getSolution().row_dual)  # type: ignore[attr-defined]
-            for constraint in problem.constraints.values():
+            for constraint in _constraints_of(problem):
                 constraint.pi = row_duals[constraint.index]
     else:
         objective = math.nan

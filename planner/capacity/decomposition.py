@@ -137,10 +137,11 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
     model = CapacityModel(data=data, problem=pulp.LpProblem("capacity_master", pulp.LpMinimize))
     add_class_size(model)
     add_trainer_seats(model)
-    theta = {(g, w): pulp.LpVariable(f"theta_g{g}_w{w + 1}") for g in range(G) for w in range(W)}
+    theta = {(g, w): model.problem.add_variable(f"theta_g{g}_w{w + 1}", None, None)
+             for g in range(G) for w in range(W)}
     cvar_on = data.cvar_weight > 0
-    eta = pulp.LpVariable("cvar_eta") if cvar_on else None
-    excess_vars = [pulp.LpVariable(f"cvar_excess_{s}", lowBound=0) for s in range(S)] if cvar_on else []
+    eta = model.problem.add_variable("cvar_eta", None, None) if cvar_on else None
+    excess_vars = [model.problem.add_variable(f"cvar_excess_{s}", 0, None) for s in range(S)] if cvar_on else []
     objective = [(n, float(first_cost[i])) for i, n in enumerate(model.hires)]
     objective += [(t, 1.0) for t in theta.values()]
     if eta is not None:
@@ -265,7 +266,7 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
     cost_parts["total"] = float(weights @ best_total)
     variables = model.problem.variables()
     size = {"columns": len(variables), "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
-            "rows": len(model.problem.constraints), "iterations": iterations}
+            "rows": model.problem.numConstraints(), "iterations": iterations}
     return CapacitySolution(data, solve, best_hires, productive_of(data, best_hires),
                             headcount_of(data, best_hires), best_rec.overtime, best_rec.vto,
                             best_rec.short, best_rec.over, best_total, cost_parts, {}, {}, 0.0, size)

@@ -213,7 +213,7 @@ def add_class_size(model: CapacityModel, fixed_hires: Mapping[int, int] | None =
     """
     for i, start in enumerate(model.data.starts):
         c = start.hire_class
-        n = pulp.LpVariable(f"hire_{i}", lowBound=0, upBound=c.max_size, cat=pulp.LpInteger)
+        n = model.problem.add_variable(f"hire_{i}", 0, c.max_size, pulp.LpInteger)
         model.hires.append(n)
         if fixed_hires is not None:
             size = int(fixed_hires.get(i, 0))
@@ -222,7 +222,7 @@ def add_class_size(model: CapacityModel, fixed_hires: Mapping[int, int] | None =
             model.size_rows.append(None)
             continue
         if c.min_size > 0:
-            y = pulp.LpVariable(f"runs_{i}", cat=pulp.LpBinary)
+            y = model.problem.add_variable(f"runs_{i}", 0, 1, pulp.LpInteger)
             model.runs.append(y)
             model.add(f"min_size_{i}", pulp.LpAffineExpression([(n, 1.0), (y, -float(c.min_size))]) >= 0)
             row = model.add(f"max_size_{i}",
@@ -257,7 +257,7 @@ def add_productive(model: CapacityModel) -> None:
         for g in range(len(data.groups)):
             mine = by_group.get(g, [])
             for w in range(data.weeks):
-                p = pulp.LpVariable(f"productive_{_cell_name(s, g, w)}", lowBound=0)
+                p = model.problem.add_variable(f"productive_{_cell_name(s, g, w)}", 0, None)
                 model.productive[(s, g, w)] = p
                 terms = [(p, 1.0)]
                 for i in mine:
@@ -273,10 +273,10 @@ def add_coverage(model: CapacityModel) -> None:
     data = model.data
     for (s, g, w), p in model.productive.items():
         name = _cell_name(s, g, w)
-        ot = model.overtime[(s, g, w)] = pulp.LpVariable(f"ot_{name}", lowBound=0)
-        vto = model.vto[(s, g, w)] = pulp.LpVariable(f"vto_{name}", lowBound=0)
-        short = model.short[(s, g, w)] = pulp.LpVariable(f"short_{name}", lowBound=0)
-        over = model.over[(s, g, w)] = pulp.LpVariable(f"over_{name}", lowBound=0)
+        ot = model.overtime[(s, g, w)] = model.problem.add_variable(f"ot_{name}", 0, None)
+        vto = model.vto[(s, g, w)] = model.problem.add_variable(f"vto_{name}", 0, None)
+        short = model.short[(s, g, w)] = model.problem.add_variable(f"short_{name}", 0, None)
+        over = model.over[(s, g, w)] = model.problem.add_variable(f"over_{name}", 0, None)
         expr = pulp.LpAffineExpression([(p, 1.0), (ot, 1.0), (vto, -1.0), (short, 1.0), (over, -1.0)])
         model.add(f"cover_{name}", expr == float(data.required[s, g, w]))
 
@@ -316,9 +316,9 @@ def add_cvar(model: CapacityModel) -> None:
     data = model.data
     if data.cvar_weight <= 0:
         return
-    model.cvar_eta = pulp.LpVariable("cvar_eta")
+    model.cvar_eta = model.problem.add_variable("cvar_eta", None, None)
     for s in range(data.scenario_count):
-        u = pulp.LpVariable(f"cvar_excess_{s}", lowBound=0)
+        u = model.problem.add_variable(f"cvar_excess_{s}", 0, None)
         model.cvar_excess.append(u)
         terms, constant = scenario_cost_terms(model, s)
         expr = pulp.LpAffineExpression([(u, 1.0), (model.cvar_eta, 1.0)] + [(v, -c) for v, c in terms])
@@ -352,7 +352,7 @@ def set_objective(model: CapacityModel) -> None:
     # The wages of the people today are a constant. HiGHS drops PuLP's objective constant, so it
     # enters as a column fixed at 1: the solver's gap is then the gap of the whole plan's cost.
     constant = float(np.einsum("s,g,sgw->", weights, data.wage_week, data.existing))
-    today = pulp.LpVariable("wages_of_people_today", lowBound=1, upBound=1)
+    today = model.problem.add_variable("wages_of_people_today", 1, 1)
     put(today, constant)
     model.problem.setObjective(pulp.LpAffineExpression(list(coefficient.values())))
 
@@ -530,7 +530,7 @@ def solve_capacity(data: CapacityData, settings: Settings, *, fixed_hires: Mappi
     result = solver.solve(model.problem, settings)
     variables = model.problem.variables()
     size = {"columns": len(variables), "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
-            "rows": len(model.problem.constraints)}
+            "rows": model.problem.numConstraints()}
     if not result.has_solution:
         zeros = np.zeros((data.scenario_count, len(data.groups), data.weeks))
         empty = np.zeros(len(data.starts), dtype=int)
