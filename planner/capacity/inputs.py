@@ -203,8 +203,8 @@ class TenureBucket:
     """
 
     name: str
-    max_tenure_weeks: int | None
-    attrition_per_week: float
+    max_tenure_weeks: int | None = None
+    attrition_per_week: float = 0.0
 
     def __post_init__(self) -> None:
         check = _Check()

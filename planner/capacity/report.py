@@ -189,11 +189,15 @@ def explain(inputs: CapacityInputs, solution: CapacitySolution, weekly: pd.DataF
                 notes.append(f"{group}: weeks {_ranges(early)} short by up to {worst:.1f} FTE (expected): "
                              f"{why}; overtime is capped at {cap_h:g} h per agent-week.")
             if late:
-                full = [i for i in mine if solution.hires[i] >= data.starts[i].hire_class.max_size]
                 worst = float(short[short["week"].isin(late)]["shortfall_fte"].max())
-                reason = (f"classes at their maximum size ({', '.join(sorted({data.starts[i].hire_class.name for i in full}))})"
-                          if full else "hiring more costs more than the shortfall penalty of "
-                          f"{data.shortfall_penalty:,.0f} per FTE-week")
+                first_late = min(late)
+                open_starts = [i for i in mine if solution.hires[i] < data.starts[i].hire_class.max_size
+                               and data.starts[i].week + data.starts[i].hire_class.training_weeks <= first_late]
+                if open_starts:
+                    reason = ("one more hire costs more (wages to the horizon, hiring cost) than the "
+                              f"shortfall it removes at {data.shortfall_penalty:,.0f} per FTE-week")
+                else:
+                    reason = "every class that could be productive by then is at its maximum size"
                 notes.append(f"{group}: weeks {_ranges(late)} still short by up to {worst:.1f} FTE "
                              f"(expected): {reason}.")
         seat_weeks = [w for (gg, w), v in solution.seat_values.items() if gg == g and v > 1e-6]
