@@ -201,16 +201,15 @@ def _capacity_from_tables(tables: dict[str, Table], scenario: Scenario,
         weeks = week_frame([{c: kw.get(c) for c in WEEK_COLUMNS} for _, kw in found])
         rows["weeks"] = [r for r, _ in found]
         locators["weeks"] = lambda r, f, t=table: locator(t.name, t, r, CAPACITY_WEEKS_SHEET)(f)
-    if problems or settings is None:
+    if settings is None:
         raise InputError(problems.result() or [Problem("first_week", "is required", "CapacitySettings!A1")])
     inputs = CapacityInputs(settings=settings, tenure_buckets=buckets, headcount=headcount,
                             hire_classes=classes, groups=groups, weeks=weeks)
-    located = []
+    # Cross-checks run on the rows that parsed, so one read reports cell and rule problems together.
     for problem in validate_capacity(inputs, scenario):
-        located.append(Problem(problem.field, problem.message,
-                               _cell_of(problem, rows, locators, cells)))
-    if located:
-        raise InputError(located)
+        problems.add(problem.field, problem.message, _cell_of(problem, rows, locators, cells))
+    if problems:
+        raise InputError(problems.result())
     return inputs
 
 
