@@ -30,8 +30,9 @@ DAY = SAMPLES / "contact_center_day.xlsx"
 WEEK = SAMPLES / "contact_center_week.xlsx"
 
 
-def edited(tmp_path: Path, source: Path, edits: dict[str, object], delete_rows: tuple[str, int] | None = None
-           ) -> Path:
+def edited(
+    tmp_path: Path, source: Path, edits: dict[str, object], delete_rows: tuple[str, int] | None = None
+) -> Path:
     """A copy of ``source`` with cells ``{"Sheet!B4": value}`` changed (and a row deleted)."""
     book = load_workbook(source)
     for ref, value in edits.items():
@@ -62,21 +63,36 @@ def test_the_samples_have_valid_capacity_inputs() -> None:
     assert week_inputs.weeks["self_service_share"].max() == pytest.approx(0.15)  # the rollout
 
 
-@pytest.mark.parametrize(("edits", "where", "words"), [
-    ({"HireClasses!C2": 30}, "HireClasses!C2", "past the 26-week horizon"),                 # lead time
-    ({"HireClasses!I2": 20, "HireClasses!J2": 16}, "HireClasses!I2", "must be ≤ max_size"),   # min > max
-    ({"TenureBuckets!C2": 1.0}, "TenureBuckets!C2", "must be ≥ 0 and < 1"),                   # attrition 100 %
-    ({"Headcount!C3": -3}, "Headcount!C3", "must be ≥ 0"),                                    # negative people
-    ({"HireClasses!H2": "5, 25"}, "HireClasses!H2", "can never be productive"),               # start too late
-    ({"HireClasses!H2": "2, 9"}, "HireClasses!H2", "before the lead time allows"),            # start too early
-    ({"HireClasses!H2": "soon"}, "HireClasses!H2", "must list week numbers"),
-    ({"TenureBuckets!B3": 10}, "TenureBuckets!B3", "must be > the previous bucket's"),
-    ({"Headcount!B2": "veterans"}, "Headcount!B2", "unknown tenure bucket"),
-    ({"CapacityGroups!C2": 10}, "CapacityGroups!C2", "must be ≥ wage_per_hour"),
-], ids=["lead-past-horizon", "min-over-max", "attrition-100", "negative-people", "never-productive",
-        "before-lead", "unreadable-weeks", "buckets-out-of-order", "unknown-bucket", "overtime-below-wage"])
-def test_bad_day_sample_inputs_are_located(tmp_path: Path, edits: dict[str, object], where: str,
-                                           words: str) -> None:
+@pytest.mark.parametrize(
+    ("edits", "where", "words"),
+    [
+        ({"HireClasses!C2": 30}, "HireClasses!C2", "past the 26-week horizon"),  # lead time
+        ({"HireClasses!I2": 20, "HireClasses!J2": 16}, "HireClasses!I2", "must be ≤ max_size"),  # min > max
+        ({"TenureBuckets!C2": 1.0}, "TenureBuckets!C2", "must be ≥ 0 and < 1"),  # attrition 100 %
+        ({"Headcount!C3": -3}, "Headcount!C3", "must be ≥ 0"),  # negative people
+        ({"HireClasses!H2": "5, 25"}, "HireClasses!H2", "can never be productive"),  # start too late
+        ({"HireClasses!H2": "2, 9"}, "HireClasses!H2", "before the lead time allows"),  # start too early
+        ({"HireClasses!H2": "soon"}, "HireClasses!H2", "must list week numbers"),
+        ({"TenureBuckets!B3": 10}, "TenureBuckets!B3", "must be > the previous bucket's"),
+        ({"Headcount!B2": "veterans"}, "Headcount!B2", "unknown tenure bucket"),
+        ({"CapacityGroups!C2": 10}, "CapacityGroups!C2", "must be ≥ wage_per_hour"),
+    ],
+    ids=[
+        "lead-past-horizon",
+        "min-over-max",
+        "attrition-100",
+        "negative-people",
+        "never-productive",
+        "before-lead",
+        "unreadable-weeks",
+        "buckets-out-of-order",
+        "unknown-bucket",
+        "overtime-below-wage",
+    ],
+)
+def test_bad_day_sample_inputs_are_located(
+    tmp_path: Path, edits: dict[str, object], where: str, words: str
+) -> None:
     found = problems_of(edited(tmp_path, DAY, edits))
     assert any(p.startswith(f"{where}:") and words in p for p in found), found
 
@@ -86,9 +102,12 @@ def test_weeks_missing_or_out_of_order_are_located(tmp_path: Path) -> None:
     sheet = book["CapacityWeeks"]
     assert sheet["A2"].value.date() == date(2026, 1, 5) and sheet["B5"].value == "voice"
     missing = problems_of(edited(tmp_path, WEEK, {}, delete_rows=("CapacityWeeks", 5)))  # voice week 2
-    assert any("CapacityWeeks!A" in p and "missing week 2 (2026-01-12)" in p and "'voice'" in p for p in missing)
-    swapped = problems_of(edited(tmp_path, WEEK, {"CapacityWeeks!A2": sheet["A5"].value,
-                                                 "CapacityWeeks!A5": sheet["A2"].value}))
+    assert any(
+        "CapacityWeeks!A" in p and "missing week 2 (2026-01-12)" in p and "'voice'" in p for p in missing
+    )
+    swapped = problems_of(
+        edited(tmp_path, WEEK, {"CapacityWeeks!A2": sheet["A5"].value, "CapacityWeeks!A5": sheet["A2"].value})
+    )
     assert any(p.startswith("CapacityWeeks!A5:") and "out of order" in p for p in swapped), swapped
     off = problems_of(edited(tmp_path, WEEK, {"CapacityWeeks!A2": date(2026, 1, 6)}))
     assert any(p.startswith("CapacityWeeks!A2:") and "not a week of the horizon" in p for p in off), off
@@ -98,7 +117,9 @@ def test_dataclass_checks_name_the_allowed_range() -> None:
     with pytest.raises(InputError) as caught:
         CapacitySettings(first_week=date(2027, 1, 4), weeks=105, scenarios=0)
     text = str(caught.value)
-    assert "weeks must be between 1 and 104, got 105" in text and "scenarios must be between 1 and 1000" in text
+    assert (
+        "weeks must be between 1 and 104, got 105" in text and "scenarios must be between 1 and 1000" in text
+    )
     with pytest.raises(InputError, match="attrition_per_week must be ≥ 0 and < 1"):
         TenureBucket("new", 12, 1.2)
     with pytest.raises(InputError, match="lists a week twice"):
@@ -118,8 +139,12 @@ def test_required_fte_is_the_staffing_model_scaled_to_a_week() -> None:
     scenario = excel.read_workbook(DAY)
     inputs = read_capacity(DAY, scenario)
     assert inputs is not None
-    inputs = inputs.replace(settings=inputs.settings.__class__(
-        **{**inputs.settings.__dict__, "growth_per_week": 0.0, "weeks": 4}), hire_classes=())
+    inputs = inputs.replace(
+        settings=inputs.settings.__class__(
+            **{**inputs.settings.__dict__, "growth_per_week": 0.0, "weeks": 4}
+        ),
+        hire_classes=(),
+    )
     groups = tuple(g.name for g in scenario.staffing_groups)
     efficiency = given_efficiency(1.1, groups, "the test")
     required, workload = required_by_scenario(scenario, inputs, deterministic(4), efficiency)
@@ -139,18 +164,21 @@ def test_staffing_has_economies_of_scale_in_the_weekly_requirement() -> None:
     assert inputs is not None
     settings = inputs.settings.__class__(**{**inputs.settings.__dict__, "growth_per_week": 0.03, "weeks": 24})
     inputs = inputs.replace(settings=settings, hire_classes=())
-    required, workload = required_by_scenario(scenario, inputs, deterministic(24),
-                                              given_efficiency(1.0, ("voice", "chat", "email"), "x"))
+    required, workload = required_by_scenario(
+        scenario, inputs, deterministic(24), given_efficiency(1.0, ("voice", "chat", "email"), "x")
+    )
     voice = required[0, 0]
     growth = workload.multiplier[0, -1] / workload.multiplier[0, 0]
-    assert growth == pytest.approx(1.03 ** 23, rel=1e-9)
+    assert growth == pytest.approx(1.03**23, rel=1e-9)
     assert 1.0 < voice[-1] / voice[0] < growth  # more calls need proportionally fewer agents (Erlang)
 
 
 def test_schedule_efficiency_is_paid_over_covered_required_hours() -> None:
     import pandas as pd
 
-    requirements = pd.DataFrame({"group": ["a"] * 4 + ["b"] * 4, "required_scheduled": [2, 2, 2, 2, 1, 1, 1, 1]})
+    requirements = pd.DataFrame(
+        {"group": ["a"] * 4 + ["b"] * 4, "required_scheduled": [2, 2, 2, 2, 1, 1, 1, 1]}
+    )
     shifts = pd.DataFrame({"group": ["a", "a", "b"], "paid_hours": [2.5, 2.0, 0.9]})
     coverage = pd.DataFrame({"group": ["a"] * 4, "short": [0, 0, 0, 0.0]})
     measured = measure_efficiency(requirements, shifts, coverage, 30, ("a", "b"), "a test week")
@@ -160,7 +188,9 @@ def test_schedule_efficiency_is_paid_over_covered_required_hours() -> None:
 
 
 # -- the CLI ----------------------------------------------------------------------------------------
-def test_cli_capacity_writes_the_workbook_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_capacity_writes_the_workbook_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     book = load_workbook(DAY)
     settings = book["CapacitySettings"]
     rows = {settings.cell(row=r, column=1).value: r for r in range(2, settings.max_row + 1)}

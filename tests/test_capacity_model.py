@@ -35,29 +35,71 @@ WAGE, OVERTIME = 25.0, 37.5  # per hour; 40 h weeks → 1,000 and 1,500 per FTE-
 
 
 def groups_economics(scenario: Scenario, **changes: object) -> tuple[CapacityGroup, ...]:
-    values = {"wage_per_hour": WAGE, "overtime_cost_per_hour": OVERTIME,
-              "max_overtime_hours_per_agent_week": 4.0, "max_vto_hours_per_agent_week": 4.0}
+    values = {
+        "wage_per_hour": WAGE,
+        "overtime_cost_per_hour": OVERTIME,
+        "max_overtime_hours_per_agent_week": 4.0,
+        "max_vto_hours_per_agent_week": 4.0,
+    }
     values.update(changes)
     return tuple(CapacityGroup(group=g.name, **values) for g in scenario.staffing_groups)  # type: ignore[arg-type]
 
 
-def make_inputs(scenario: Scenario, *, weeks: int = 10, attrition: float = 0.01, lead: int = 1,
-                training: int = 2, nesting: int = 0, starts: tuple[int, ...] = (3, 5, 7),
-                min_size: int = 0, max_size: int = 4, people: float = 10.0, seats: int | None = None,
-                scenarios: int = 1, training_attrition: float | None = None) -> CapacityInputs:
-    buckets = (TenureBucket("tenured", None, attrition),) if training_attrition is None else (
-        TenureBucket("in training", training, training_attrition), TenureBucket("tenured", None, attrition))
-    settings = CapacitySettings(first_week=FIRST, weeks=weeks, scenarios=scenarios, seed=3,
-                                shortfall_penalty_per_fte_week=3000.0, excess_penalty_per_fte_week=50.0,
-                                schedule_efficiency=1.0)
-    klass = HireClass("voice", "voice academy", lead_weeks=lead, training_weeks=training,
-                      nesting_weeks=nesting, start_weeks=starts, min_size=min_size, max_size=max_size,
-                      cost_per_hire=2000.0, nesting_start_proficiency=0.5)
-    economics = tuple(replace(g, trainer_seats=seats) if g.group == "voice" else g
-                      for g in groups_economics(scenario))
-    return CapacityInputs(settings=settings, tenure_buckets=buckets,
-                          headcount=(Headcount("voice", buckets[-1].name, people),), hire_classes=(klass,),
-                          groups=economics)
+def make_inputs(
+    scenario: Scenario,
+    *,
+    weeks: int = 10,
+    attrition: float = 0.01,
+    lead: int = 1,
+    training: int = 2,
+    nesting: int = 0,
+    starts: tuple[int, ...] = (3, 5, 7),
+    min_size: int = 0,
+    max_size: int = 4,
+    people: float = 10.0,
+    seats: int | None = None,
+    scenarios: int = 1,
+    training_attrition: float | None = None,
+) -> CapacityInputs:
+    buckets = (
+        (TenureBucket("tenured", None, attrition),)
+        if training_attrition is None
+        else (
+            TenureBucket("in training", training, training_attrition),
+            TenureBucket("tenured", None, attrition),
+        )
+    )
+    settings = CapacitySettings(
+        first_week=FIRST,
+        weeks=weeks,
+        scenarios=scenarios,
+        seed=3,
+        shortfall_penalty_per_fte_week=3000.0,
+        excess_penalty_per_fte_week=50.0,
+        schedule_efficiency=1.0,
+    )
+    klass = HireClass(
+        "voice",
+        "voice academy",
+        lead_weeks=lead,
+        training_weeks=training,
+        nesting_weeks=nesting,
+        start_weeks=starts,
+        min_size=min_size,
+        max_size=max_size,
+        cost_per_hire=2000.0,
+        nesting_start_proficiency=0.5,
+    )
+    economics = tuple(
+        replace(g, trainer_seats=seats) if g.group == "voice" else g for g in groups_economics(scenario)
+    )
+    return CapacityInputs(
+        settings=settings,
+        tenure_buckets=buckets,
+        headcount=(Headcount("voice", buckets[-1].name, people),),
+        hire_classes=(klass,),
+        groups=economics,
+    )
 
 
 def voice_required(scenario: Scenario, values: list[float], count: int = 1) -> np.ndarray:
@@ -80,10 +122,18 @@ def test_roll_forward_reproduces_the_nice_formula_by_hand() -> None:
 
 def test_model_with_hires_given_is_the_roll_forward_to_the_fte(small_scenario: Scenario) -> None:
     # One tenured rate, no attrition in training, no nesting: the cohort model is NICE's formula.
-    inputs = make_inputs(small_scenario, weeks=12, attrition=0.02, training=3, starts=(2, 4, 6),
-                         training_attrition=0.0, people=40.0)
-    data = capacity_data(inputs, small_scenario, voice_required(small_scenario, [40.0] * 12),
-                         deterministic(12))
+    inputs = make_inputs(
+        small_scenario,
+        weeks=12,
+        attrition=0.02,
+        training=3,
+        starts=(2, 4, 6),
+        training_attrition=0.0,
+        people=40.0,
+    )
+    data = capacity_data(
+        inputs, small_scenario, voice_required(small_scenario, [40.0] * 12), deterministic(12)
+    )
     hires = {0: 4, 1: 2, 2: 3}
     solution = solve_capacity(data, EXACT, fixed_hires=hires)
     by_week = np.zeros(12)
@@ -102,8 +152,10 @@ def brute_force_cost(data: CapacityData, hires: np.ndarray) -> float:
     for s, p_s in enumerate(data.weights):
         cost = float(data.wage_week @ data.existing[s].sum(axis=1))
         for i, st in enumerate(data.starts):
-            cost += hires[i] * (st.hire_class.cost_per_hire
-                                + data.wage_week[st.group_index] * data.coefficients[i].headcount[s].sum())
+            cost += hires[i] * (
+                st.hire_class.cost_per_hire
+                + data.wage_week[st.group_index] * data.coefficients[i].headcount[s].sum()
+            )
         for g in range(len(data.groups)):
             for w in range(data.weeks):
                 have, need = productive[s, g, w], data.required[s, g, w]
@@ -118,8 +170,9 @@ def brute_force_cost(data: CapacityData, hires: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize("min_size", [0, 2])
-def test_optimum_equals_brute_force_enumeration_of_class_sizes(small_scenario: Scenario,
-                                                               min_size: int) -> None:
+def test_optimum_equals_brute_force_enumeration_of_class_sizes(
+    small_scenario: Scenario, min_size: int
+) -> None:
     inputs = make_inputs(small_scenario, min_size=min_size, max_size=4, nesting=2)
     data = capacity_data(inputs, small_scenario, voice_required(small_scenario, RISING), deterministic(10))
     sizes = [0, *range(max(min_size, 1), 5)]
@@ -148,10 +201,12 @@ def test_stochastic_optimum_equals_brute_force_and_the_decomposition(small_scena
 def test_more_attrition_never_means_fewer_hires(small_scenario: Scenario) -> None:
     hires = []
     for rate in (0.0, 0.01, 0.03, 0.06):
-        inputs = make_inputs(small_scenario, weeks=16, attrition=rate, starts=(3, 5, 7, 9, 11),
-                             max_size=8, people=12.0)
-        data = capacity_data(inputs, small_scenario, voice_required(small_scenario, [12.0] * 16),
-                             deterministic(16))
+        inputs = make_inputs(
+            small_scenario, weeks=16, attrition=rate, starts=(3, 5, 7, 9, 11), max_size=8, people=12.0
+        )
+        data = capacity_data(
+            inputs, small_scenario, voice_required(small_scenario, [12.0] * 16), deterministic(16)
+        )
         hires.append(int(solve_capacity(data, EXACT).hires.sum()))
     assert hires == sorted(hires)
     assert hires[-1] > hires[0]
@@ -181,7 +236,9 @@ def test_the_scenario_model_with_one_scenario_is_the_deterministic_model(small_s
     for method in ("extensive", "decomposed"):
         stochastic = solve_capacity(repeated, EXACT, method=method)
         assert stochastic.hires.tolist() == deterministic_plan.hires.tolist()
-        assert stochastic.cost_parts["total"] == pytest.approx(deterministic_plan.cost_parts["total"], rel=1e-7)
+        assert stochastic.cost_parts["total"] == pytest.approx(
+            deterministic_plan.cost_parts["total"], rel=1e-7
+        )
 
 
 def test_draws_are_seeded_and_mean_one() -> None:
@@ -197,21 +254,33 @@ def test_draws_are_seeded_and_mean_one() -> None:
 
 # -- constraints --------------------------------------------------------------------------------
 def test_trainer_seats_cap_the_classes_in_training_and_have_a_value(small_scenario: Scenario) -> None:
-    inputs = make_inputs(small_scenario, weeks=14, training=3, starts=(3, 4, 5, 6), max_size=10, people=5.0,
-                         seats=6, min_size=1)
-    data = capacity_data(inputs, small_scenario, voice_required(small_scenario, [14.0] * 14),
-                         deterministic(14))
+    inputs = make_inputs(
+        small_scenario,
+        weeks=14,
+        training=3,
+        starts=(3, 4, 5, 6),
+        max_size=10,
+        people=5.0,
+        seats=6,
+        min_size=1,
+    )
+    data = capacity_data(
+        inputs, small_scenario, voice_required(small_scenario, [14.0] * 14), deterministic(14)
+    )
     solution = solve_capacity(data, EXACT, method="extensive")
     for w in range(1, 15):
-        in_class = sum(h for st, h in zip(data.starts, solution.hires, strict=True)
-                       if st.week <= w < st.week + 3)
+        in_class = sum(
+            h for st, h in zip(data.starts, solution.hires, strict=True) if st.week <= w < st.week + 3
+        )
         assert in_class <= 6
     assert any(v > 0 for v in solution.seat_values.values())
 
 
 def test_overtime_stays_within_the_cap(small_scenario: Scenario) -> None:
     inputs = make_inputs(small_scenario, max_size=1, people=10.0)
-    data = capacity_data(inputs, small_scenario, voice_required(small_scenario, [13.0] * 10), deterministic(10))
+    data = capacity_data(
+        inputs, small_scenario, voice_required(small_scenario, [13.0] * 10), deterministic(10)
+    )
     for method in ("extensive", "decomposed"):
         solution = solve_capacity(data, EXACT, method=method)
         cap = data.overtime_cap[0] * solution.productive[0, 0]
@@ -234,10 +303,16 @@ def test_recourse_in_closed_form_is_a_subgradient(small_scenario: Scenario) -> N
 
 def test_the_rule_hires_when_the_gap_exceeds_five_percent(small_scenario: Scenario) -> None:
     inputs = make_inputs(small_scenario, weeks=16, starts=(3, 5, 7, 9, 11), max_size=8, people=10.0)
-    ample = capacity_data(inputs, small_scenario, voice_required(small_scenario, [5.0] * 16), deterministic(16))
+    ample = capacity_data(
+        inputs, small_scenario, voice_required(small_scenario, [5.0] * 16), deterministic(16)
+    )
     assert rule_based_hires(ample) == {}  # supply far above the requirement: no class
-    ramp = capacity_data(inputs, small_scenario, voice_required(small_scenario, [10.0 + w for w in range(16)]),
-                         deterministic(16))
+    ramp = capacity_data(
+        inputs,
+        small_scenario,
+        voice_required(small_scenario, [10.0 + w for w in range(16)]),
+        deterministic(16),
+    )
     placed = rule_based_hires(ramp)
     assert placed and min(placed) == 0  # the first start already sees a gap > 5 %
     assert all(1 <= h <= 8 for h in placed.values())

@@ -27,8 +27,9 @@ LOOKAHEAD_WEEKS = 12
 """Weeks looked at from the first productive week of a class."""
 
 
-def rule_based_hires(data: CapacityData, trigger: float = GAP_TRIGGER,
-                     lookahead_weeks: int = LOOKAHEAD_WEEKS) -> dict[int, int]:
+def rule_based_hires(
+    data: CapacityData, trigger: float = GAP_TRIGGER, lookahead_weeks: int = LOOKAHEAD_WEEKS
+) -> dict[int, int]:
     """Class sizes by the rule above; returns start index → hires (only classes placed)."""
     weights = data.weights
     required = np.einsum("s,sgw->gw", weights, data.required)

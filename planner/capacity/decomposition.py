@@ -81,26 +81,29 @@ def recourse(data: CapacityData, productive: np.ndarray) -> Recourse:
     Recourse
         Cost (currency units) and its slope d cost / d P per cell, and the levels (FTE-weeks).
     """
-    P = np.maximum(productive, 0.0)
-    R = data.required
+    have = np.maximum(productive, 0.0)
+    need = data.required
     k_o = data.overtime_cap[None, :, None]
     k_v = data.vto_cap[None, :, None]
     c_o = data.overtime_week[None, :, None]
     c_w = data.wage_week[None, :, None]
     c_s, c_e = data.shortfall_penalty, data.excess_penalty
-    gap = R - P
+    gap = need - have
     short_side = gap > 0
-    ot = np.where(short_side, np.minimum(np.maximum(gap, 0.0), k_o * P), 0.0)
+    ot = np.where(short_side, np.minimum(np.maximum(gap, 0.0), k_o * have), 0.0)
     short = np.where(short_side, gap - ot, 0.0)
     excess = np.maximum(-gap, 0.0)
-    vto = np.where(short_side, 0.0, np.minimum(excess, k_v * P))
+    vto = np.where(short_side, 0.0, np.minimum(excess, k_v * have))
     over = np.where(short_side, 0.0, excess - vto)
     cost = c_o * ot + c_s * short - c_w * vto + c_e * over
-    capped_ot = short_side & (gap > k_o * P)
-    capped_vto = ~short_side & (excess > k_v * P)
-    slope = np.where(short_side, np.where(capped_ot, c_o * k_o - c_s * (1.0 + k_o), -c_o),
-                     np.where(capped_vto, -c_w * k_v + c_e * (1.0 - k_v), -c_w))
-    return Recourse(cost, np.broadcast_to(slope, P.shape).copy(), ot, vto, short, over)
+    capped_ot = short_side & (gap > k_o * have)
+    capped_vto = ~short_side & (excess > k_v * have)
+    slope = np.where(
+        short_side,
+        np.where(capped_ot, c_o * k_o - c_s * (1.0 + k_o), -c_o),
+        np.where(capped_vto, -c_w * k_v + c_e * (1.0 - k_v), -c_w),
+    )
+    return Recourse(cost, np.broadcast_to(slope, have.shape).copy(), ot, vto, short, over)
 
 
 def _productive_stack(data: CapacityData) -> np.ndarray:
@@ -110,8 +113,9 @@ def _productive_stack(data: CapacityData) -> np.ndarray:
     return np.stack([c.productive for c in data.coefficients])
 
 
-def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_seconds: float,
-                     gap: float) -> CapacitySolution:
+def solve_decomposed(
+    data: CapacityData, settings: Settings, *, time_limit_seconds: float, gap: float
+) -> CapacitySolution:
     """The two-stage model by the multi-cut L-shaped method (see the module docstring).
 
     Parameters
@@ -125,29 +129,44 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
         Relative gap between the best evaluated cost and the master bound at which to stop.
     """
     started = time.perf_counter()
-    S, G, W = data.scenario_count, len(data.groups), data.weeks
+    n_s, n_g, n_w = data.scenario_count, len(data.groups), data.weeks
     weights = data.weights
     pi = _productive_stack(data)
     group_of = np.array([st.group_index for st in data.starts], dtype=int)
-    first_cost = np.array([st.hire_class.cost_per_hire
-                           + data.wage_week[st.group_index] * float(weights @ c.headcount.sum(axis=1))
-                           for st, c in zip(data.starts, data.coefficients, strict=True)])
+    first_cost = np.array(
+        [
+            st.hire_class.cost_per_hire
+            + data.wage_week[st.group_index] * float(weights @ c.headcount.sum(axis=1))
+            for st, c in zip(data.starts, data.coefficients, strict=True)
+        ]
+    )
     wages_today = float(np.einsum("s,g,sgw->", weights, data.wage_week, data.existing))
 
     model = CapacityModel(data=data, problem=pulp.LpProblem("capacity_master", pulp.LpMinimize))
     add_class_size(model)
     add_trainer_seats(model)
-    theta = {(g, w): model.problem.add_variable(f"theta_g{g}_w{w + 1}", None, None)
-             for g in range(G) for w in range(W)}
+    theta = {
+        (g, w): model.problem.add_variable(f"theta_g{g}_w{w + 1}", None, None)
+        for g in range(n_g)
+        for w in range(n_w)
+    }
     cvar_on = data.cvar_weight > 0
     eta = model.problem.add_variable("cvar_eta", None, None) if cvar_on else None
-    excess_vars = [model.problem.add_variable(f"cvar_excess_{s}", 0, None) for s in range(S)] if cvar_on else []
-    objective = [(n, float(first_cost[i])) for i, n in enumerate(model.hires)]
+    excess_vars = (
+        [model.problem.add_variable(f"cvar_excess_{s}", 0, None) for s in range(n_s)] if cvar_on else []
+    )
+    # The wages of the people today enter as a column fixed at 1, so the master's own gap is a gap
+    # of the whole cost (as in the extensive form).
+    today = model.problem.add_variable("wages_of_people_today", 1, 1)
+    objective = [(today, wages_today)]
+    objective += [(n, float(first_cost[i])) for i, n in enumerate(model.hires)]
     objective += [(t, 1.0) for t in theta.values()]
     if eta is not None:
         objective.append((eta, data.cvar_weight))
-        objective += [(u, data.cvar_weight * float(weights[s]) / (1.0 - data.cvar_alpha))
-                      for s, u in enumerate(excess_vars)]
+        objective += [
+            (u, data.cvar_weight * float(weights[s]) / (1.0 - data.cvar_alpha))
+            for s, u in enumerate(excess_vars)
+        ]
     model.problem.setObjective(pulp.LpAffineExpression(objective))
 
     def evaluate(hires: np.ndarray) -> tuple[float, Recourse, np.ndarray]:
@@ -164,28 +183,36 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
         # b[g, w, i] = Σ_s p_s·slope[s, g, w]·π_i[s, w] for the starts of group g.
         weighted = rec.slope * weights[:, None, None]
         expected = np.einsum("s,sgw->gw", weights, rec.cost)
-        for g in range(G):
+        for g in range(n_g):
             mine = np.flatnonzero(group_of == g)
-            b = np.einsum("sw,isw->wi", weighted[:, g, :], pi[mine]) if len(mine) else np.zeros((W, 0))
+            b = np.einsum("sw,isw->wi", weighted[:, g, :], pi[mine]) if len(mine) else np.zeros((n_w, 0))
             a = expected[g] - b @ np.asarray(hires, dtype=float)[mine] if len(mine) else expected[g]
-            for w in range(W):
-                terms = [(theta[(g, w)], 1.0)] + [(model.hires[i], -float(b[w, j]))
-                                                   for j, i in enumerate(mine) if abs(b[w, j]) > 1e-9]
-                model.problem.addConstraint(pulp.LpAffineExpression(terms) >= float(a[w]),
-                                            f"cut{k}_g{g}_w{w + 1}")
+            for w in range(n_w):
+                terms = [(theta[(g, w)], 1.0)] + [
+                    (model.hires[i], -float(b[w, j])) for j, i in enumerate(mine) if abs(b[w, j]) > 1e-9
+                ]
+                model.problem.addConstraint(
+                    pulp.LpAffineExpression(terms) >= float(a[w]), f"cut{k}_g{g}_w{w + 1}"
+                )
         if cvar_on and eta is not None:
-            for s in range(S):
+            for s in range(n_s):
                 # cost_s(n) ≥ cost_s(n^k) + Σ_i (first-stage + recourse subgradient)·(n_i − n^k_i)
-                grad = np.array([
-                    data.starts[i].hire_class.cost_per_hire
-                    + data.wage_week[group_of[i]] * float(data.coefficients[i].headcount[s].sum())
-                    + float(rec.slope[s, group_of[i], :] @ pi[i, s, :]) for i in range(len(data.starts))])
+                grad = np.array(
+                    [
+                        data.starts[i].hire_class.cost_per_hire
+                        + data.wage_week[group_of[i]] * float(data.coefficients[i].headcount[s].sum())
+                        + float(rec.slope[s, group_of[i], :] @ pi[i, s, :])
+                        for i in range(len(data.starts))
+                    ]
+                )
                 _, parts = evaluate_costs_single(data, hires, rec, s)
                 const = parts - float(grad @ hires)
-                terms = [(excess_vars[s], 1.0), (eta, 1.0)] + [(model.hires[i], -float(grad[i]))
-                                                                for i in range(len(grad)) if abs(grad[i]) > 1e-9]
-                model.problem.addConstraint(pulp.LpAffineExpression(terms) >= float(const),
-                                            f"cvarcut{k}_s{s}")
+                terms = [(excess_vars[s], 1.0), (eta, 1.0)] + [
+                    (model.hires[i], -float(grad[i])) for i in range(len(grad)) if abs(grad[i]) > 1e-9
+                ]
+                model.problem.addConstraint(
+                    pulp.LpAffineExpression(terms) >= float(const), f"cvarcut{k}_s{s}"
+                )
 
     hires = np.zeros(len(data.starts), dtype=int)
     best_value, best_rec, best_total = evaluate(hires)
@@ -214,21 +241,26 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
         if left <= 0.05:
             message = "time limit reached"
             break
-        result = solver.solve(model.problem, settings, time_limit_seconds=left, gap=min(gap / 4, 1e-4))
+        result = solver.solve(
+            model.problem, settings, time_limit_seconds=left, gap=gap / 4 if relaxed else gap / 2
+        )
         if relaxed:
             master_seconds += result.seconds
             if not result.has_solution:
                 message = f"LP master {result.status}: {result.message}"
                 break
-            lower_bound = max(lower_bound, result.objective + wages_today)
+            lower_bound = max(lower_bound, result.objective)
             point = np.array([v.varValue or 0.0 for v in model.hires])
             prod = productive_of(data, point)
             rec = recourse(data, prod)
             total, _ = evaluate_costs(data, point, rec.overtime, rec.vto, rec.short, rec.over)
-            lp_value = float(weights @ total) + (data.cvar_weight * _cvar_value(total, weights, data.cvar_alpha)
-                                                 if cvar_on else 0.0)
+            lp_value = float(weights @ total) + (
+                data.cvar_weight * _cvar_value(total, weights, data.cvar_alpha) if cvar_on else 0.0
+            )
             lp_best = min(lp_best, lp_value)
-            if (lp_best - lower_bound) <= (gap / 4) * max(abs(lp_best), 1e-9) or iterations >= MAX_ITERATIONS // 2:
+            if (lp_best - lower_bound) <= (gap / 4) * max(
+                abs(lp_best), 1e-9
+            ) or iterations >= MAX_ITERATIONS // 2:
                 relaxed = False
                 for v in integers:
                     v.cat = pulp.LpInteger
@@ -242,7 +274,7 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
                 status = SolveStatus.infeasible
             break
         bound = result.best_bound if math.isfinite(result.best_bound) else result.objective
-        lower_bound = max(lower_bound, bound + wages_today)
+        lower_bound = max(lower_bound, bound)
         hires = np.array([round(v.varValue or 0.0) for v in model.hires], dtype=int)
         value, rec, total = evaluate(hires)
         if value < best_value - 1e-9:
@@ -257,19 +289,39 @@ def solve_decomposed(data: CapacityData, settings: Settings, *, time_limit_secon
     if status == SolveStatus.feasible and math.isfinite(relative) and relative <= gap:
         status = SolveStatus.optimal
     seconds = time.perf_counter() - started
-    text = (f"L-shaped: {iterations} master solve(s), {master_seconds:.1f} s in the master"
-            + (f"; {message}" if message else ""))
+    text = f"L-shaped: {iterations} master solve(s), {master_seconds:.1f} s in the master" + (
+        f"; {message}" if message else ""
+    )
     solve = SolveResult(status, best_value, lower_bound, relative, seconds, text)
-    _total, parts = evaluate_costs(data, best_hires, best_rec.overtime, best_rec.vto, best_rec.short,
-                                   best_rec.over)
+    _total, parts = evaluate_costs(
+        data, best_hires, best_rec.overtime, best_rec.vto, best_rec.short, best_rec.over
+    )
     cost_parts = {k: float(weights @ v) for k, v in parts.items()}
     cost_parts["total"] = float(weights @ best_total)
     variables = model.problem.variables()
-    size = {"columns": len(variables), "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
-            "rows": model.problem.numConstraints(), "iterations": iterations}
-    return CapacitySolution(data, solve, best_hires, productive_of(data, best_hires),
-                            headcount_of(data, best_hires), best_rec.overtime, best_rec.vto,
-                            best_rec.short, best_rec.over, best_total, cost_parts, {}, {}, 0.0, size)
+    size = {
+        "columns": len(variables),
+        "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
+        "rows": model.problem.numConstraints(),
+        "iterations": iterations,
+    }
+    return CapacitySolution(
+        data,
+        solve,
+        best_hires,
+        productive_of(data, best_hires),
+        headcount_of(data, best_hires),
+        best_rec.overtime,
+        best_rec.vto,
+        best_rec.short,
+        best_rec.over,
+        best_total,
+        cost_parts,
+        {},
+        {},
+        0.0,
+        size,
+    )
 
 
 def evaluate_fixed(data: CapacityData, fixed_hires: Mapping[int, int]) -> CapacitySolution:
@@ -283,11 +335,31 @@ def evaluate_fixed(data: CapacityData, fixed_hires: Mapping[int, int]) -> Capaci
     cost_parts = {k: float(weights @ v) for k, v in parts.items()}
     cost_parts["total"] = float(weights @ total)
     value = cost_parts["total"]
-    solve = SolveResult(SolveStatus.optimal, value, value, 0.0, time.perf_counter() - started,
-                        "hires given: second stage in closed form")
-    return CapacitySolution(data, solve, hires, prod, headcount_of(data, hires), rec.overtime, rec.vto,
-                            rec.short, rec.over, total, cost_parts, {}, {}, 0.0,
-                            {"columns": 0, "integer_columns": 0, "rows": 0})
+    solve = SolveResult(
+        SolveStatus.optimal,
+        value,
+        value,
+        0.0,
+        time.perf_counter() - started,
+        "hires given: second stage in closed form",
+    )
+    return CapacitySolution(
+        data,
+        solve,
+        hires,
+        prod,
+        headcount_of(data, hires),
+        rec.overtime,
+        rec.vto,
+        rec.short,
+        rec.over,
+        total,
+        cost_parts,
+        {},
+        {},
+        0.0,
+        {"columns": 0, "integer_columns": 0, "rows": 0},
+    )
 
 
 def evaluate_costs_single(data: CapacityData, hires: np.ndarray, rec: Recourse, s: int) -> tuple[None, float]:

@@ -15,6 +15,7 @@ and ``*_per_fte_week`` (currency units), ``fte`` (full-time equivalents of
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,8 +29,15 @@ MAX_WEEKS = 104
 """Longest capacity horizon, weeks (two years)."""
 MAX_SCENARIOS = 1000
 """Most sampled scenarios of one plan."""
-WEEK_COLUMNS: tuple[str, ...] = ("week_start", "channel", "segment", "contacts", "aht_seconds",
-                                 "self_service_share", "shrinkage")
+WEEK_COLUMNS: tuple[str, ...] = (
+    "week_start",
+    "channel",
+    "segment",
+    "contacts",
+    "aht_seconds",
+    "self_service_share",
+    "shrinkage",
+)
 """Columns of :attr:`CapacityInputs.weeks`: the Monday (or ``first_week`` weekday) the week starts,
 the channel, the segment (empty = the whole channel, split like the forecast), offered contacts
 of the week (NaN = the scenario's forecast volume × growth), AHT in seconds (NaN = the forecast's),
@@ -42,8 +50,7 @@ def _is_int(value: object) -> bool:
 
 
 def _is_number(value: object) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(float(value))
 
 
 class _Check:
@@ -55,8 +62,17 @@ class _Check:
     def add(self, name: str, message: str) -> None:
         self.problems.append(Problem(name, message))
 
-    def number(self, name: str, value: object, low: float | None = None, high: float | None = None,
-               *, low_open: bool = False, high_open: bool = False, optional: bool = False) -> None:
+    def number(
+        self,
+        name: str,
+        value: object,
+        low: float | None = None,
+        high: float | None = None,
+        *,
+        low_open: bool = False,
+        high_open: bool = False,
+        optional: bool = False,
+    ) -> None:
         if value is None:
             if not optional:
                 self.add(name, "is required (a number)")
@@ -73,8 +89,9 @@ class _Check:
             rule = " and ".join(r for r in (lo, hi) if r)
             self.add(name, f"must be {rule}, got {v:g}")
 
-    def whole(self, name: str, value: object, low: int, high: int | None = None, *,
-              optional: bool = False) -> None:
+    def whole(
+        self, name: str, value: object, low: int, high: int | None = None, *, optional: bool = False
+    ) -> None:
         if value is None:
             if not optional:
                 self.add(name, "is required (a whole number)")
@@ -165,8 +182,7 @@ class CapacitySettings:
             check.add("first_week", f"must be a date (YYYY-MM-DD), got {self.first_week!r}")
         check.whole("weeks", self.weeks, 1, MAX_WEEKS)
         check.number("paid_hours_per_fte_week", self.paid_hours_per_fte_week, 0, 80, low_open=True)
-        check.number("growth_per_week", self.growth_per_week, -0.5, 0.5, low_open=True,
-                     high_open=True)
+        check.number("growth_per_week", self.growth_per_week, -0.5, 0.5, low_open=True, high_open=True)
         check.number("volume_cv", self.volume_cv, 0, 1, high_open=True)
         check.number("volume_autocorrelation", self.volume_autocorrelation, 0, 1, high_open=True)
         check.number("attrition_cv", self.attrition_cv, 0, 2, high_open=True)
@@ -414,8 +430,9 @@ def _located(problems: Iterable[Problem], where: str) -> list[Problem]:
     return [Problem(p.field, p.message, p.location or f"{where}.{p.field}") for p in problems]
 
 
-def _week_problems(weeks: pd.DataFrame, settings: CapacitySettings, channels: set[str],
-                   segments: set[str]) -> list[Problem]:
+def _week_problems(
+    weeks: pd.DataFrame, settings: CapacitySettings, channels: set[str], segments: set[str]
+) -> list[Problem]:
     """Rows of the weekly table: known names, values in range, each week once and in order."""
     problems: list[Problem] = []
     missing = [c for c in ("week_start", "channel") if c not in weeks.columns]
@@ -441,8 +458,12 @@ def _week_problems(weeks: pd.DataFrame, settings: CapacitySettings, channels: se
             bad(i, "week_start", f"must be a date (YYYY-MM-DD), got {start!r}")
         else:
             seen.setdefault((str(channel), segment), []).append((i, start))
-        for name, low, high in (("contacts", 0.0, None), ("aht_seconds", 0.0, None),
-                                ("self_service_share", 0.0, 1.0), ("shrinkage", 0.0, 1.0)):
+        for name, low, high in (
+            ("contacts", 0.0, None),
+            ("aht_seconds", 0.0, None),
+            ("self_service_share", 0.0, 1.0),
+            ("shrinkage", 0.0, 1.0),
+        ):
             value = row.get(name)
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 continue
@@ -457,20 +478,31 @@ def _week_problems(weeks: pd.DataFrame, settings: CapacitySettings, channels: se
         what = f"channel {channel!r}" + (f" segment {segment!r}" if segment else "")
         for k, (i, start) in enumerate(rows):
             if k > 0 and start <= rows[k - 1][1]:
-                bad(i, "week_start", f"{what}: weeks out of order or repeated: {start} after "
-                                     f"{rows[k - 1][1]}; list each week once, in order")
+                bad(
+                    i,
+                    "week_start",
+                    f"{what}: weeks out of order or repeated: {start} after "
+                    f"{rows[k - 1][1]}; list each week once, in order",
+                )
                 break
         given = {start for _, start in rows}
         off_grid = [(i, s) for i, s in rows if s not in set(expected)]
         for i, start in off_grid[:3]:
-            bad(i, "week_start", f"{what}: {start} is not a week of the horizon (weeks start "
-                                 f"{settings.first_week} + 7-day steps, {settings.weeks} weeks)")
+            bad(
+                i,
+                "week_start",
+                f"{what}: {start} is not a week of the horizon (weeks start "
+                f"{settings.first_week} + 7-day steps, {settings.weeks} weeks)",
+            )
         absent = [w for w, s in enumerate(expected, start=1) if s not in given]
         if absent:
             listed = ", ".join(f"week {w} ({expected[w - 1]})" for w in absent[:3])
             more = f" and {len(absent) - 3} more" if len(absent) > 3 else ""
-            bad(rows[-1][0], "week_start", f"{what}: missing {listed}{more}; give every week of "
-                                           "the horizon or none")
+            bad(
+                rows[-1][0],
+                "week_start",
+                f"{what}: missing {listed}{more}; give every week of the horizon or none",
+            )
     return problems
 
 
@@ -502,8 +534,11 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
             add(where, "max_tenure_weeks", "may be empty (open-ended) only in the last bucket")
         elif bucket.max_tenure_weeks is not None:
             if bucket.max_tenure_weeks <= last_max:
-                add(where, "max_tenure_weeks", f"must be > the previous bucket's ({last_max}): "
-                                               "list buckets from new hires to tenured")
+                add(
+                    where,
+                    "max_tenure_weeks",
+                    f"must be > the previous bucket's ({last_max}): list buckets from new hires to tenured",
+                )
             last_max = max(last_max, bucket.max_tenure_weeks)
     seen_people: set[tuple[str, str]] = set()
     for i, row in enumerate(inputs.headcount):
@@ -511,8 +546,7 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
         if row.group not in groups:
             add(where, "group", f"unknown staffing group {row.group!r}; known: {sorted(groups)}")
         if row.tenure_bucket not in bucket_names:
-            add(where, "tenure_bucket", f"unknown tenure bucket {row.tenure_bucket!r}; known: "
-                                        f"{bucket_names}")
+            add(where, "tenure_bucket", f"unknown tenure bucket {row.tenure_bucket!r}; known: {bucket_names}")
         if (row.group, row.tenure_bucket) in seen_people:
             add(where, "tenure_bucket", f"({row.group}, {row.tenure_bucket}) is listed twice")
         seen_people.add((row.group, row.tenure_bucket))
@@ -526,22 +560,32 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
         seen_groups.add(g.group)
         for name in ("max_overtime_hours_per_agent_week", "max_vto_hours_per_agent_week"):
             if getattr(g, name) > settings.paid_hours_per_fte_week:
-                add(where, name, f"must be ≤ the paid week ({settings.paid_hours_per_fte_week:g} h), "
-                                 f"got {getattr(g, name):g}")
+                add(
+                    where,
+                    name,
+                    f"must be ≤ the paid week ({settings.paid_hours_per_fte_week:g} h), "
+                    f"got {getattr(g, name):g}",
+                )
     paid = settings.paid_hours_per_fte_week
     for i, g in enumerate(inputs.groups):
         if g.overtime_cost_per_hour < g.wage_per_hour:
-            add(f"groups[{i}]", "overtime_cost_per_hour",
+            add(
+                f"groups[{i}]",
+                "overtime_cost_per_hour",
                 f"must be ≥ wage_per_hour ({g.wage_per_hour:g}): overtime is paid at least the wage, "
-                f"got {g.overtime_cost_per_hour:g}")
+                f"got {g.overtime_cost_per_hour:g}",
+            )
     for name in sorted(groups):
         economics = inputs.group_economics(scenario, name)
         week_cost = max(economics.overtime_cost_per_hour, economics.wage_per_hour) * paid
         if settings.shortfall_penalty_per_fte_week < week_cost:
-            add("settings", "shortfall_penalty_per_fte_week",
+            add(
+                "settings",
+                "shortfall_penalty_per_fte_week",
                 f"must be ≥ the cost of an FTE-week of overtime in group {name!r} ({week_cost:,.0f}), "
                 f"got {settings.shortfall_penalty_per_fte_week:,.0f}: below it running short is cheaper "
-                "than paying an agent")
+                "than paying an agent",
+            )
             break
     names: set[str] = set()
     for i, c in enumerate(inputs.hire_classes):
@@ -554,28 +598,43 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
         earliest = 1 + c.lead_weeks
         latest = settings.weeks - c.training_weeks  # the last start with one productive week
         if earliest > settings.weeks:
-            add(where, "lead_weeks", f"{c.lead_weeks} weeks of lead time end past the "
-                                     f"{settings.weeks}-week horizon: the class could never start")
+            add(
+                where,
+                "lead_weeks",
+                f"{c.lead_weeks} weeks of lead time end past the "
+                f"{settings.weeks}-week horizon: the class could never start",
+            )
             continue
         if earliest > latest:
-            add(where, "training_weeks",
+            add(
+                where,
+                "training_weeks",
                 f"lead {c.lead_weeks} + training {c.training_weeks} weeks leave no productive week "
-                f"inside the {settings.weeks}-week horizon")
+                f"inside the {settings.weeks}-week horizon",
+            )
             continue
         early = sorted(w for w in c.start_weeks if w < earliest)
         if early:
-            add(where, "start_weeks", f"week(s) {early} are before the lead time allows (week "
-                                      f"{earliest} at the earliest: decision in week 1 + "
-                                      f"{c.lead_weeks} lead weeks)")
+            add(
+                where,
+                "start_weeks",
+                f"week(s) {early} are before the lead time allows (week "
+                f"{earliest} at the earliest: decision in week 1 + "
+                f"{c.lead_weeks} lead weeks)",
+            )
         late = sorted(w for w in c.start_weeks if w > latest)
         if late:
-            add(where, "start_weeks",
+            add(
+                where,
+                "start_weeks",
                 f"week(s) {late} can never be productive inside the horizon (training of "
                 f"{c.training_weeks} weeks ends after week {settings.weeks}); latest start week "
-                f"{latest}")
+                f"{latest}",
+            )
     if inputs.weeks is not None and len(inputs.weeks):
-        problems += _week_problems(inputs.weeks, settings, {c.name for c in scenario.channels},
-                                   {s.name for s in scenario.segments})
+        problems += _week_problems(
+            inputs.weeks, settings, {c.name for c in scenario.channels}, {s.name for s in scenario.segments}
+        )
     return problems
 
 
@@ -627,8 +686,9 @@ def parse_start_weeks(text: object) -> tuple[int, ...]:
             raise ValueError
         return tuple(weeks)
     except (ValueError, IndexError):
-        raise ValueError(f"must list week numbers, e.g. '6, 10, 14', '6-50/4' or 'every 4 from 6 "
-                         f"to 50', got {text!r}") from None
+        raise ValueError(
+            f"must list week numbers, e.g. '6, 10, 14', '6-50/4' or 'every 4 from 6 to 50', got {text!r}"
+        ) from None
 
 
 def format_start_weeks(weeks: Sequence[int]) -> str:
@@ -636,7 +696,7 @@ def format_start_weeks(weeks: Sequence[int]) -> str:
     items = list(weeks)
     if len(items) >= 3:
         step = items[1] - items[0]
-        if step > 0 and all(b - a == step for a, b in zip(items, items[1:], strict=False)):
+        if step > 0 and all(b - a == step for a, b in itertools.pairwise(items)):
             return f"{items[0]}-{items[-1]}/{step}" if step > 1 else f"{items[0]}-{items[-1]}"
     return ", ".join(str(w) for w in items)
 
@@ -648,4 +708,3 @@ def week_frame(rows: Sequence[dict[str, object]] | None = None) -> pd.DataFrame:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     frame["segment"] = frame["segment"].fillna("").astype(str)
     return frame
-

@@ -135,8 +135,9 @@ class CapacityData:
         return len(self.weights)
 
 
-def capacity_data(inputs: CapacityInputs, scenario: Scenario, required: np.ndarray,
-                  scenarios: ScenarioSet) -> CapacityData:
+def capacity_data(
+    inputs: CapacityInputs, scenario: Scenario, required: np.ndarray, scenarios: ScenarioSet
+) -> CapacityData:
     """Assemble :class:`CapacityData` from validated inputs.
 
     Parameters
@@ -166,8 +167,12 @@ def capacity_data(inputs: CapacityInputs, scenario: Scenario, required: np.ndarr
     paid = settings.paid_hours_per_fte_week
     economics = [inputs.group_economics(scenario, g) for g in groups]
     return CapacityData(
-        groups=groups, weeks=weeks, weights=np.asarray(scenarios.weights, dtype=float),
-        required=np.asarray(required, dtype=float), existing=existing, starts=tuple(starts),
+        groups=groups,
+        weeks=weeks,
+        weights=np.asarray(scenarios.weights, dtype=float),
+        required=np.asarray(required, dtype=float),
+        existing=existing,
+        starts=tuple(starts),
         coefficients=tuple(coefficients),
         wage_week=np.array([e.wage_per_hour * paid for e in economics]),
         overtime_week=np.array([e.overtime_cost_per_hour * paid for e in economics]),
@@ -176,7 +181,9 @@ def capacity_data(inputs: CapacityInputs, scenario: Scenario, required: np.ndarr
         seats=tuple(e.trainer_seats for e in economics),
         shortfall_penalty=settings.shortfall_penalty_per_fte_week,
         excess_penalty=settings.excess_penalty_per_fte_week,
-        cvar_weight=settings.cvar_weight, cvar_alpha=settings.cvar_alpha)
+        cvar_weight=settings.cvar_weight,
+        cvar_alpha=settings.cvar_alpha,
+    )
 
 
 @dataclass
@@ -225,8 +232,9 @@ def add_class_size(model: CapacityModel, fixed_hires: Mapping[int, int] | None =
             y = model.problem.add_variable(f"runs_{i}", 0, 1, pulp.LpInteger)
             model.runs.append(y)
             model.add(f"min_size_{i}", pulp.LpAffineExpression([(n, 1.0), (y, -float(c.min_size))]) >= 0)
-            row = model.add(f"max_size_{i}",
-                            pulp.LpAffineExpression([(n, 1.0), (y, -float(c.max_size))]) <= 0)
+            row = model.add(
+                f"max_size_{i}", pulp.LpAffineExpression([(n, 1.0), (y, -float(c.max_size))]) <= 0
+            )
             model.size_rows.append(row)
         else:
             model.runs.append(None)
@@ -240,11 +248,15 @@ def add_trainer_seats(model: CapacityModel) -> None:
         if seats is None:
             continue
         for w in range(1, data.weeks + 1):
-            terms = [(model.hires[i], 1.0) for i, st in enumerate(data.starts)
-                     if st.group_index == g and st.week <= w < st.week + st.hire_class.training_weeks]
+            terms = [
+                (model.hires[i], 1.0)
+                for i, st in enumerate(data.starts)
+                if st.group_index == g and st.week <= w < st.week + st.hire_class.training_weeks
+            ]
             if terms:
-                model.seat_rows[(g, w)] = model.add(f"seats_g{g}_w{w}",
-                                                    pulp.LpAffineExpression(terms) <= float(seats))
+                model.seat_rows[(g, w)] = model.add(
+                    f"seats_g{g}_w{w}", pulp.LpAffineExpression(terms) <= float(seats)
+                )
 
 
 def add_productive(model: CapacityModel) -> None:
@@ -264,8 +276,10 @@ def add_productive(model: CapacityModel) -> None:
                     value = data.coefficients[i].productive[s, w]
                     if value > 0:
                         terms.append((model.hires[i], -float(value)))
-                model.add(f"prod_{_cell_name(s, g, w)}",
-                          pulp.LpAffineExpression(terms) == float(data.existing[s, g, w]))
+                model.add(
+                    f"prod_{_cell_name(s, g, w)}",
+                    pulp.LpAffineExpression(terms) == float(data.existing[s, g, w]),
+                )
 
 
 def add_coverage(model: CapacityModel) -> None:
@@ -286,8 +300,10 @@ def add_overtime_caps(model: CapacityModel) -> None:
     data = model.data
     for (s, g, w), p in model.productive.items():
         name = _cell_name(s, g, w)
-        for kind, var, cap in (("ot", model.overtime[(s, g, w)], data.overtime_cap[g]),
-                               ("vto", model.vto[(s, g, w)], data.vto_cap[g])):
+        for kind, var, cap in (
+            ("ot", model.overtime[(s, g, w)], data.overtime_cap[g]),
+            ("vto", model.vto[(s, g, w)], data.vto_cap[g]),
+        ):
             if cap <= 0:
                 var.upBound = 0
                 continue
@@ -303,10 +319,12 @@ def scenario_cost_terms(model: CapacityModel, s: int) -> tuple[list[tuple[pulp.L
         terms.append((model.hires[i], st.hire_class.cost_per_hire + wage))
     for g in range(len(data.groups)):
         for w in range(data.weeks):
-            terms += [(model.overtime[(s, g, w)], float(data.overtime_week[g])),
-                      (model.vto[(s, g, w)], -float(data.wage_week[g])),
-                      (model.short[(s, g, w)], data.shortfall_penalty),
-                      (model.over[(s, g, w)], data.excess_penalty)]
+            terms += [
+                (model.overtime[(s, g, w)], float(data.overtime_week[g])),
+                (model.vto[(s, g, w)], -float(data.wage_week[g])),
+                (model.short[(s, g, w)], data.shortfall_penalty),
+                (model.over[(s, g, w)], data.excess_penalty),
+            ]
     constant = float((data.wage_week[:, None] * data.existing[s]).sum())
     return terms, constant
 
@@ -421,11 +439,19 @@ def _array(data: CapacityData, cells: Mapping[tuple[int, int, int], pulp.LpVaria
     return out
 
 
-def evaluate_costs(data: CapacityData, hires: np.ndarray, overtime: np.ndarray, vto: np.ndarray,
-                   short: np.ndarray, over: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def evaluate_costs(
+    data: CapacityData,
+    hires: np.ndarray,
+    overtime: np.ndarray,
+    vto: np.ndarray,
+    short: np.ndarray,
+    over: np.ndarray,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Cost of each scenario by component (the objective without the CVaR term), currency units."""
-    S = data.scenario_count
-    hiring = np.full(S, float(sum(st.hire_class.cost_per_hire * h for st, h in zip(data.starts, hires, strict=True))))
+    hiring = np.full(
+        data.scenario_count,
+        float(sum(st.hire_class.cost_per_hire * h for st, h in zip(data.starts, hires, strict=True))),
+    )
     wages = np.einsum("g,sgw->s", data.wage_week, data.existing)
     for i, st in enumerate(data.starts):
         wages = wages + hires[i] * data.wage_week[st.group_index] * data.coefficients[i].headcount.sum(axis=1)
@@ -437,8 +463,14 @@ def evaluate_costs(data: CapacityData, hires: np.ndarray, overtime: np.ndarray, 
         "shortfall_penalty": data.shortfall_penalty * short.sum(axis=(1, 2)),
         "excess_penalty": data.excess_penalty * over.sum(axis=(1, 2)),
     }
-    total = (parts["hiring"] + parts["wages"] + parts["overtime"] - parts["vto_savings"]
-             + parts["shortfall_penalty"] + parts["excess_penalty"])
+    total = (
+        parts["hiring"]
+        + parts["wages"]
+        + parts["overtime"]
+        - parts["vto_savings"]
+        + parts["shortfall_penalty"]
+        + parts["excess_penalty"]
+    )
     return total, parts
 
 
@@ -458,8 +490,9 @@ def productive_of(data: CapacityData, hires: np.ndarray) -> np.ndarray:
     return prod
 
 
-def shadow_prices(model: CapacityModel, settings: Settings) -> tuple[dict[tuple[int, int], float],
-                                                                   dict[int, float]]:
+def shadow_prices(
+    model: CapacityModel, settings: Settings
+) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
     """Duals of the seat rows and of ``n ≤ max·y`` with the running classes fixed (see module doc).
 
     The MIP's values are kept: the variables' categories and bounds are restored afterwards.
@@ -478,11 +511,19 @@ def shadow_prices(model: CapacityModel, settings: Settings) -> tuple[dict[tuple[
         result = solver.solve(model.problem, settings)
         if result.status != SolveStatus.optimal:
             return {}, {}
-        seats = {key: -float(row.pi or 0.0) for key, row in model.seat_rows.items()
-                 if row.pi is not None and abs(row.pi) > 1e-7}
-        places = {i: -float(row.pi or 0.0) for i, row in enumerate(model.size_rows)
-                  if row is not None and row.pi is not None and abs(row.pi) > 1e-7
-                  and (model.runs[i] is not None and (model.runs[i].varValue or 0) > 0.5)}
+        seats = {
+            key: -float(row.pi or 0.0)
+            for key, row in model.seat_rows.items()
+            if row.pi is not None and abs(row.pi) > 1e-7
+        }
+        places = {
+            i: -float(row.pi or 0.0)
+            for i, row in enumerate(model.size_rows)
+            if row is not None
+            and row.pi is not None
+            and abs(row.pi) > 1e-7
+            and (model.runs[i] is not None and (model.runs[i].varValue or 0) > 0.5)
+        }
         return seats, places
     finally:
         for var in model.problem.variables():
@@ -494,8 +535,14 @@ EXTENSIVE_MAX_CELLS = 3000
 """Above this many (scenario, group, week) cells ``method="auto"`` uses the L-shaped method."""
 
 
-def solve_capacity(data: CapacityData, settings: Settings, *, fixed_hires: Mapping[int, int] | None = None,
-                   duals: bool = True, method: str = "auto") -> CapacitySolution:
+def solve_capacity(
+    data: CapacityData,
+    settings: Settings,
+    *,
+    fixed_hires: Mapping[int, int] | None = None,
+    duals: bool = True,
+    method: str = "auto",
+) -> CapacitySolution:
     """Build and solve the model; read the solution back into arrays.
 
     Parameters
@@ -521,21 +568,39 @@ def solve_capacity(data: CapacityData, settings: Settings, *, fixed_hires: Mappi
 
         if fixed_hires is not None:
             return decomposition.evaluate_fixed(data, fixed_hires)
-        return decomposition.solve_decomposed(data, settings,
-                                              time_limit_seconds=settings.solver_time_limit_seconds,
-                                              gap=settings.solver_gap)
+        return decomposition.solve_decomposed(
+            data, settings, time_limit_seconds=settings.solver_time_limit_seconds, gap=settings.solver_gap
+        )
     started = time.perf_counter()
     model = build_model(data, fixed_hires)
     build_seconds = time.perf_counter() - started
     result = solver.solve(model.problem, settings)
     variables = model.problem.variables()
-    size = {"columns": len(variables), "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
-            "rows": model.problem.numConstraints()}
+    size = {
+        "columns": len(variables),
+        "integer_columns": sum(v.cat == pulp.LpInteger for v in variables),
+        "rows": model.problem.numConstraints(),
+    }
     if not result.has_solution:
         zeros = np.zeros((data.scenario_count, len(data.groups), data.weeks))
         empty = np.zeros(len(data.starts), dtype=int)
-        return CapacitySolution(data, result, empty, zeros, zeros, zeros, zeros, zeros, zeros,
-                                np.full(data.scenario_count, math.nan), {}, {}, {}, build_seconds, size)
+        return CapacitySolution(
+            data,
+            result,
+            empty,
+            zeros,
+            zeros,
+            zeros,
+            zeros,
+            zeros,
+            zeros,
+            np.full(data.scenario_count, math.nan),
+            {},
+            {},
+            {},
+            build_seconds,
+            size,
+        )
     hires = np.array([round(v.varValue or 0.0) for v in model.hires], dtype=int)
     overtime, vto = _array(data, model.overtime), _array(data, model.vto)
     short, over = _array(data, model.short), _array(data, model.over)
@@ -544,8 +609,23 @@ def solve_capacity(data: CapacityData, settings: Settings, *, fixed_hires: Mappi
     cost_parts = {k: float(weights @ v) for k, v in parts.items()}
     cost_parts["total"] = float(weights @ total)
     seats, places = shadow_prices(model, settings) if duals and fixed_hires is None else ({}, {})
-    return CapacitySolution(data, result, hires, _array(data, model.productive), headcount_of(data, hires),
-                            overtime, vto, short, over, total, cost_parts, seats, places, build_seconds, size)
+    return CapacitySolution(
+        data,
+        result,
+        hires,
+        _array(data, model.productive),
+        headcount_of(data, hires),
+        overtime,
+        vto,
+        short,
+        over,
+        total,
+        cost_parts,
+        seats,
+        places,
+        build_seconds,
+        size,
+    )
 
 
 def starts_of_group(data: CapacityData, group: int) -> Sequence[int]:

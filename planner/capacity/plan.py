@@ -82,8 +82,13 @@ class CapacityPlan:
         return str(self.summary.get("status", ""))
 
 
-def required_by_scenario(scenario: Scenario, inputs: CapacityInputs, scenarios: ScenarioSet,
-                         efficiency: Efficiency, live: Any | None = None) -> tuple[np.ndarray, WeeklyWorkload]:
+def required_by_scenario(
+    scenario: Scenario,
+    inputs: CapacityInputs,
+    scenarios: ScenarioSet,
+    efficiency: Efficiency,
+    live: Any | None = None,
+) -> tuple[np.ndarray, WeeklyWorkload]:
     """Required FTE (S, G, W) of every scenario, and the weeks' workload (one staffing curve)."""
     live = demand.live_demand(scenario) if live is None else live
     workload = weekly_workload(scenario, inputs, live)
@@ -95,13 +100,15 @@ def required_by_scenario(scenario: Scenario, inputs: CapacityInputs, scenarios: 
     return np.transpose(fte, (1, 0, 2)), workload
 
 
-def resolve_efficiency(scenario: Scenario, inputs: CapacityInputs, plan: Any | None,
-                       schedule_seconds: float) -> Efficiency:
+def resolve_efficiency(
+    scenario: Scenario, inputs: CapacityInputs, plan: Any | None, schedule_seconds: float
+) -> Efficiency:
     """The schedule-efficiency factor: typed in, from ``plan``'s schedule, or scheduled once."""
     groups = tuple(g.name for g in scenario.staffing_groups)
     if inputs.settings.schedule_efficiency is not None:
-        return given_efficiency(inputs.settings.schedule_efficiency, groups,
-                                "CapacitySettings (schedule_efficiency)")
+        return given_efficiency(
+            inputs.settings.schedule_efficiency, groups, "CapacitySettings (schedule_efficiency)"
+        )
     if plan is not None:
         measured = efficiency_from_plan(plan, groups)
         if measured is not None:
@@ -109,10 +116,17 @@ def resolve_efficiency(scenario: Scenario, inputs: CapacityInputs, plan: Any | N
     return schedule_efficiency(scenario, schedule_seconds)
 
 
-def plan_capacity(scenario: Scenario, inputs: CapacityInputs, progress: Progress | None = None, *,
-                  plan: Any | None = None, efficiency: Efficiency | None = None,
-                  scenarios: int | None = None, schedule_seconds: float = 20.0,
-                  compare_rule: bool = True) -> CapacityPlan:
+def plan_capacity(
+    scenario: Scenario,
+    inputs: CapacityInputs,
+    progress: Progress | None = None,
+    *,
+    plan: Any | None = None,
+    efficiency: Efficiency | None = None,
+    scenarios: int | None = None,
+    schedule_seconds: float = 20.0,
+    compare_rule: bool = True,
+) -> CapacityPlan:
     """Compute the capacity plan of ``scenario`` with ``inputs``.
 
     Parameters
@@ -133,6 +147,7 @@ def plan_capacity(scenario: Scenario, inputs: CapacityInputs, progress: Progress
     compare_rule : bool
         Also evaluate the rule-based what-if on the same scenarios.
     """
+
     def tell(fraction: float, message: str) -> None:
         if progress is not None:
             progress(fraction, f"capacity: {message}")
@@ -155,8 +170,11 @@ def plan_capacity(scenario: Scenario, inputs: CapacityInputs, progress: Progress
     tell(0.4, "hiring model")
     started = time.perf_counter()
     data = capacity_data(inputs, scenario, required, draws)
-    solver_settings = replace(scenario.settings, solver_time_limit_seconds=settings.solver_time_limit_seconds,
-                              solver_gap=settings.solver_gap)
+    solver_settings = replace(
+        scenario.settings,
+        solver_time_limit_seconds=settings.solver_time_limit_seconds,
+        solver_gap=settings.solver_gap,
+    )
     tell(0.45, f"solving the hiring MIP ({len(data.starts)} class starts × {draws.count} scenario(s))")
     solution = solve_capacity(data, solver_settings)
     timings["model_build"] = solution.build_seconds
@@ -176,6 +194,18 @@ def plan_capacity(scenario: Scenario, inputs: CapacityInputs, progress: Progress
     summary = report.summary(inputs, efficiency, solution, weekly)
     notes = list(workload.notes) + report.explain(inputs, solution, weekly)
     tell(1.0, "plan ready")
-    return CapacityPlan(scenario=scenario, inputs=inputs, workload=workload, efficiency=efficiency,
-                        scenarios=draws, data=data, solution=solution, weekly=weekly, hiring=hiring,
-                        summary=summary, explanations=tuple(notes), baseline=comparison, timings=timings)
+    return CapacityPlan(
+        scenario=scenario,
+        inputs=inputs,
+        workload=workload,
+        efficiency=efficiency,
+        scenarios=draws,
+        data=data,
+        solution=solution,
+        weekly=weekly,
+        hiring=hiring,
+        summary=summary,
+        explanations=tuple(notes),
+        baseline=comparison,
+        timings=timings,
+    )

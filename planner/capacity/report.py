@@ -19,9 +19,23 @@ from planner.capacity.model import CapacitySolution
 from planner.capacity.requirement import Efficiency, WeeklyWorkload
 
 WEEKLY_COLUMNS: tuple[str, ...] = (
-    "group", "week", "week_start", "offered_contacts", "workload_multiplier", "shrinkage",
-    "required_fte", "required_fte_p10", "required_fte_p90", "available_fte", "headcount_fte",
-    "in_training_fte", "hires_starting", "overtime_fte", "vto_fte", "shortfall_fte", "excess_fte",
+    "group",
+    "week",
+    "week_start",
+    "offered_contacts",
+    "workload_multiplier",
+    "shrinkage",
+    "required_fte",
+    "required_fte_p10",
+    "required_fte_p90",
+    "available_fte",
+    "headcount_fte",
+    "in_training_fte",
+    "hires_starting",
+    "overtime_fte",
+    "vto_fte",
+    "shortfall_fte",
+    "excess_fte",
     "p_short",
 )
 """Columns of the weekly table: per (group, week) expected values over the scenarios — required
@@ -30,14 +44,23 @@ payroll, in training, hires starting that week, overtime / VTO / shortfall / exc
 probability of being short-staffed."""
 
 HIRING_COLUMNS: tuple[str, ...] = (
-    "group", "hire_class", "start_week", "start_date", "recruit_from_week", "productive_from_week",
-    "full_speed_week", "hires", "cost_per_hire", "value_of_one_more_place",
+    "group",
+    "hire_class",
+    "start_week",
+    "start_date",
+    "recruit_from_week",
+    "productive_from_week",
+    "full_speed_week",
+    "hires",
+    "cost_per_hire",
+    "value_of_one_more_place",
 )
 """Columns of the hiring plan: one row per class that runs."""
 
 
-def weekly_table(inputs: CapacityInputs, workload: WeeklyWorkload, solution: CapacitySolution,
-                 tolerance_fte: float) -> pd.DataFrame:
+def weekly_table(
+    inputs: CapacityInputs, workload: WeeklyWorkload, solution: CapacitySolution, tolerance_fte: float
+) -> pd.DataFrame:
     """:data:`WEEKLY_COLUMNS` per group and week (expected over scenarios)."""
     data = solution.data
     p = data.weights
@@ -54,24 +77,28 @@ def weekly_table(inputs: CapacityInputs, workload: WeeklyWorkload, solution: Cap
         short_flag = (solution.short[:, g, :] > tolerance_fte).astype(float)
         for w in range(data.weeks):
             values = req[:, w]
-            rows.append({
-                "group": group, "week": w + 1, "week_start": settings.week_start(w + 1),
-                "offered_contacts": float(workload.offered[g, w]),
-                "workload_multiplier": float(workload.multiplier[g, w]),
-                "shrinkage": float(workload.shrinkage[g, w]),
-                "required_fte": float(p @ values),
-                "required_fte_p10": _quantile(values, p, 0.10),
-                "required_fte_p90": _quantile(values, p, 0.90),
-                "available_fte": float(p @ solution.productive[:, g, w]),
-                "headcount_fte": float(p @ solution.headcount[:, g, w]),
-                "in_training_fte": float(p @ in_training[:, g, w]),
-                "hires_starting": float(starting[g, w]),
-                "overtime_fte": float(p @ solution.overtime[:, g, w]),
-                "vto_fte": float(p @ solution.vto[:, g, w]),
-                "shortfall_fte": float(p @ solution.short[:, g, w]),
-                "excess_fte": float(p @ solution.over[:, g, w]),
-                "p_short": float(p @ short_flag[:, w]),
-            })
+            rows.append(
+                {
+                    "group": group,
+                    "week": w + 1,
+                    "week_start": settings.week_start(w + 1),
+                    "offered_contacts": float(workload.offered[g, w]),
+                    "workload_multiplier": float(workload.multiplier[g, w]),
+                    "shrinkage": float(workload.shrinkage[g, w]),
+                    "required_fte": float(p @ values),
+                    "required_fte_p10": _quantile(values, p, 0.10),
+                    "required_fte_p90": _quantile(values, p, 0.90),
+                    "available_fte": float(p @ solution.productive[:, g, w]),
+                    "headcount_fte": float(p @ solution.headcount[:, g, w]),
+                    "in_training_fte": float(p @ in_training[:, g, w]),
+                    "hires_starting": float(starting[g, w]),
+                    "overtime_fte": float(p @ solution.overtime[:, g, w]),
+                    "vto_fte": float(p @ solution.vto[:, g, w]),
+                    "shortfall_fte": float(p @ solution.short[:, g, w]),
+                    "excess_fte": float(p @ solution.over[:, g, w]),
+                    "p_short": float(p @ short_flag[:, w]),
+                }
+            )
     return pd.DataFrame(rows, columns=list(WEEKLY_COLUMNS))
 
 
@@ -91,15 +118,20 @@ def hiring_table(inputs: CapacityInputs, solution: CapacitySolution) -> pd.DataF
         if hires <= 0:
             continue
         c = st.hire_class
-        rows.append({
-            "group": solution.data.groups[st.group_index], "hire_class": c.name,
-            "start_week": st.week, "start_date": inputs.settings.week_start(st.week),
-            "recruit_from_week": max(1, st.week - c.lead_weeks),
-            "productive_from_week": st.week + c.training_weeks,
-            "full_speed_week": st.week + c.training_weeks + c.nesting_weeks,
-            "hires": hires, "cost_per_hire": c.cost_per_hire,
-            "value_of_one_more_place": solution.place_values.get(i, 0.0),
-        })
+        rows.append(
+            {
+                "group": solution.data.groups[st.group_index],
+                "hire_class": c.name,
+                "start_week": st.week,
+                "start_date": inputs.settings.week_start(st.week),
+                "recruit_from_week": max(1, st.week - c.lead_weeks),
+                "productive_from_week": st.week + c.training_weeks,
+                "full_speed_week": st.week + c.training_weeks + c.nesting_weeks,
+                "hires": hires,
+                "cost_per_hire": c.cost_per_hire,
+                "value_of_one_more_place": solution.place_values.get(i, 0.0),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(HIRING_COLUMNS))
     return frame.sort_values(["start_week", "group"]).reset_index(drop=True) if len(frame) else frame
 
@@ -118,8 +150,9 @@ def cvar(costs: np.ndarray, weights: np.ndarray, alpha: float) -> float:
     return total / taken if taken > 0 else math.nan
 
 
-def summary(inputs: CapacityInputs, efficiency: Efficiency, solution: CapacitySolution,
-            weekly: pd.DataFrame) -> dict[str, Any]:
+def summary(
+    inputs: CapacityInputs, efficiency: Efficiency, solution: CapacitySolution, weekly: pd.DataFrame
+) -> dict[str, Any]:
     """Headline numbers (units in the key names) and the status of the solve."""
     data = solution.data
     solve = solution.solve
@@ -127,8 +160,12 @@ def summary(inputs: CapacityInputs, efficiency: Efficiency, solution: CapacitySo
     p = data.weights
     out: dict[str, Any] = {
         "status": str(getattr(solve.status, "value", solve.status)),
-        "gap": solve.gap, "solve_seconds": solve.seconds, "build_seconds": solution.build_seconds,
-        "scenarios": data.scenario_count, "seed": inputs.settings.seed, "weeks": data.weeks,
+        "gap": solve.gap,
+        "solve_seconds": solve.seconds,
+        "build_seconds": solution.build_seconds,
+        "scenarios": data.scenario_count,
+        "seed": inputs.settings.seed,
+        "weeks": data.weeks,
         "columns": solution.size.get("columns", 0),
         "integer_columns": solution.size.get("integer_columns", 0),
         "rows": solution.size.get("rows", 0),
@@ -176,47 +213,68 @@ def explain(inputs: CapacityInputs, solution: CapacitySolution, weekly: pd.DataF
         rows = weekly[weekly["group"] == group]
         short = rows[rows["shortfall_fte"] > tolerance]
         mine = [i for i, st in enumerate(data.starts) if st.group_index == g]
-        first = min((data.starts[i].week + data.starts[i].hire_class.training_weeks for i in mine),
-                    default=None)
+        first = min(
+            (data.starts[i].week + data.starts[i].hire_class.training_weeks for i in mine), default=None
+        )
         if len(short):
             early = [int(w) for w in short["week"] if first is None or w < first]
             late = [int(w) for w in short["week"] if first is not None and w >= first]
             cap_h = data.overtime_cap[g] * inputs.settings.paid_hours_per_fte_week
             if early:
                 worst = float(short[short["week"].isin(early)]["shortfall_fte"].max())
-                why = ("it has no hire class" if first is None else
-                       f"no class can be productive before week {first} (lead + training)")
-                notes.append(f"{group}: weeks {_ranges(early)} short by up to {worst:.1f} FTE (expected): "
-                             f"{why}; overtime is capped at {cap_h:g} h per agent-week.")
+                why = (
+                    "it has no hire class"
+                    if first is None
+                    else f"no class can be productive before week {first} (lead + training)"
+                )
+                notes.append(
+                    f"{group}: weeks {_ranges(early)} short by up to {worst:.1f} FTE (expected): "
+                    f"{why}; overtime is capped at {cap_h:g} h per agent-week."
+                )
             if late:
                 worst = float(short[short["week"].isin(late)]["shortfall_fte"].max())
                 first_late = min(late)
-                open_starts = [i for i in mine if solution.hires[i] < data.starts[i].hire_class.max_size
-                               and data.starts[i].week + data.starts[i].hire_class.training_weeks <= first_late]
+                open_starts = [
+                    i
+                    for i in mine
+                    if solution.hires[i] < data.starts[i].hire_class.max_size
+                    and data.starts[i].week + data.starts[i].hire_class.training_weeks <= first_late
+                ]
                 if open_starts:
-                    reason = ("one more hire costs more (wages to the horizon, hiring cost) than the "
-                              f"shortfall it removes at {data.shortfall_penalty:,.0f} per FTE-week")
+                    reason = (
+                        "one more hire costs more (wages to the horizon, hiring cost) than the "
+                        f"shortfall it removes at {data.shortfall_penalty:,.0f} per FTE-week"
+                    )
                 else:
                     reason = "every class that could be productive by then is at its maximum size"
-                notes.append(f"{group}: weeks {_ranges(late)} still short by up to {worst:.1f} FTE "
-                             f"(expected): {reason}.")
+                notes.append(
+                    f"{group}: weeks {_ranges(late)} still short by up to {worst:.1f} FTE "
+                    f"(expected): {reason}."
+                )
         seat_weeks = [w for (gg, w), v in solution.seat_values.items() if gg == g and v > 1e-6]
         if seat_weeks:
             best = max(v for (gg, _w), v in solution.seat_values.items() if gg == g)
-            notes.append(f"{group}: the trainer seats bind in weeks {_ranges(seat_weeks)}; one more seat "
-                         f"would save up to {best:,.0f}.")
+            notes.append(
+                f"{group}: the trainer seats bind in weeks {_ranges(seat_weeks)}; one more seat "
+                f"would save up to {best:,.0f}."
+            )
     for i, value in solution.place_values.items():
         if value > 1e-6:
             st = data.starts[i]
-            notes.append(f"{data.groups[st.group_index]}: the class '{st.hire_class.name}' of week "
-                         f"{st.week} is at its maximum size; one more place would save {value:,.0f}.")
+            notes.append(
+                f"{data.groups[st.group_index]}: the class '{st.hire_class.name}' of week "
+                f"{st.week} is at its maximum size; one more place would save {value:,.0f}."
+            )
     for cap_group in inputs.groups:
         if cap_group.max_overtime_hours_per_agent_week > 10:
-            notes.append(f"{cap_group.group}: the overtime cap of {cap_group.max_overtime_hours_per_agent_week:g} h "
-                         "per agent-week is high for well-being (more than 10 h a week for months).")
+            notes.append(
+                f"{cap_group.group}: the overtime cap of {cap_group.max_overtime_hours_per_agent_week:g} h "
+                "per agent-week is high for well-being (more than 10 h a week for months)."
+            )
     if solution.solve.status.value == "feasible":
-        notes.append(f"The hiring plan is within {solution.solve.gap:.1%} of the best possible "
-                     "(time limit reached).")
+        notes.append(
+            f"The hiring plan is within {solution.solve.gap:.1%} of the best possible (time limit reached)."
+        )
     return notes
 
 
@@ -226,47 +284,65 @@ def compare(optimised: CapacitySolution, rule: CapacitySolution, tolerance_fte: 
 
     def figures(solution: CapacitySolution) -> dict[str, float]:
         short_weeks = (solution.short > tolerance_fte).any(axis=1).sum(axis=1)  # per scenario
-        return {"expected_total_cost": float(p @ solution.cost_by_scenario),
-                "expected_weeks_short": float(p @ short_weeks),
-                "expected_shortfall_fte_weeks": float(p @ solution.short.sum(axis=(1, 2))),
-                "hires": float(solution.hires.sum()), "classes": float((solution.hires > 0).sum())}
+        return {
+            "expected_total_cost": float(p @ solution.cost_by_scenario),
+            "expected_weeks_short": float(p @ short_weeks),
+            "expected_shortfall_fte_weeks": float(p @ solution.short.sum(axis=(1, 2))),
+            "hires": float(solution.hires.sum()),
+            "classes": float((solution.hires > 0).sum()),
+        }
 
-    return {"optimised": figures(optimised), "rule": figures(rule),
-            "rule_description": "hire a class when the projected gap exceeds 5 % in the 12 weeks after "
-                                "it would be productive"}
+    return {
+        "optimised": figures(optimised),
+        "rule": figures(rule),
+        "rule_description": "hire a class when the projected gap exceeds 5 % in the 12 weeks after "
+        "it would be productive",
+    }
 
 
 def plan_text(plan: Any) -> str:
     """The CLI summary of a :class:`planner.capacity.plan.CapacityPlan`."""
     s = plan.summary
     currency = plan.scenario.settings.currency
-    lines = [f"Capacity plan of '{plan.scenario.name}': {s['weeks']} weeks from "
-             f"{plan.inputs.settings.first_week}, {s['scenarios']} scenario(s) — status: {s['status']}"
-             + (f" (gap {s['gap']:.2%})" if isinstance(s.get("gap"), float) and math.isfinite(s["gap"]) else ""),
-             f"  schedule efficiency: {s['efficiency_source']}",
-             f"  expected total cost: {s.get('expected_cost_total', math.nan):,.0f} {currency} "
-             f"(hiring {s.get('expected_cost_hiring', 0):,.0f}, wages {s.get('expected_cost_wages', 0):,.0f}, "
-             f"overtime {s.get('expected_cost_overtime', 0):,.0f}, VTO savings "
-             f"{s.get('expected_cost_vto_savings', 0):,.0f})"]
+    lines = [
+        f"Capacity plan of '{plan.scenario.name}': {s['weeks']} weeks from "
+        f"{plan.inputs.settings.first_week}, {s['scenarios']} scenario(s) — status: {s['status']}"
+        + (f" (gap {s['gap']:.2%})" if isinstance(s.get("gap"), float) and math.isfinite(s["gap"]) else ""),
+        f"  schedule efficiency: {s['efficiency_source']}",
+        f"  expected total cost: {s.get('expected_cost_total', math.nan):,.0f} {currency} "
+        f"(hiring {s.get('expected_cost_hiring', 0):,.0f}, wages {s.get('expected_cost_wages', 0):,.0f}, "
+        f"overtime {s.get('expected_cost_overtime', 0):,.0f}, VTO savings "
+        f"{s.get('expected_cost_vto_savings', 0):,.0f})",
+    ]
     if "cost_p5" in s:
-        lines.append(f"  cost spread over scenarios: p5 {s['cost_p5']:,.0f}, p50 {s['cost_p50']:,.0f}, "
-                     f"p95 {s['cost_p95']:,.0f}, CVaR {s['cost_cvar']:,.0f} {currency}")
-    lines.append(f"  hires: {s['hires_total']} in {s['classes']} class(es); expected shortfall "
-                 f"{s['expected_shortfall_fte_weeks']:.1f} FTE-weeks; weeks with P(short) > 10 %: "
-                 f"{s['weeks_at_risk']}")
-    lines.append(f"  model: {s['columns']:,} columns ({s['integer_columns']} integer), {s['rows']:,} rows; "
-                 f"built in {s['build_seconds']:.1f} s, solved in {s['solve_seconds']:.1f} s")
+        lines.append(
+            f"  cost spread over scenarios: p5 {s['cost_p5']:,.0f}, p50 {s['cost_p50']:,.0f}, "
+            f"p95 {s['cost_p95']:,.0f}, CVaR {s['cost_cvar']:,.0f} {currency}"
+        )
+    lines.append(
+        f"  hires: {s['hires_total']} in {s['classes']} class(es); expected shortfall "
+        f"{s['expected_shortfall_fte_weeks']:.1f} FTE-weeks; weeks with P(short) > 10 %: "
+        f"{s['weeks_at_risk']}"
+    )
+    lines.append(
+        f"  model: {s['columns']:,} columns ({s['integer_columns']} integer), {s['rows']:,} rows; "
+        f"built in {s['build_seconds']:.1f} s, solved in {s['solve_seconds']:.1f} s"
+    )
     if len(plan.hiring):
         lines.append("  hiring plan:")
         for _, row in plan.hiring.iterrows():
-            lines.append(f"    {row['group']:<10} {row['hire_class']:<18} start week {row['start_week']:>3} "
-                         f"({row['start_date']}), recruit from week {row['recruit_from_week']}, productive "
-                         f"from week {row['productive_from_week']}: {row['hires']} hire(s)")
+            lines.append(
+                f"    {row['group']:<10} {row['hire_class']:<18} start week {row['start_week']:>3} "
+                f"({row['start_date']}), recruit from week {row['recruit_from_week']}, productive "
+                f"from week {row['productive_from_week']}: {row['hires']} hire(s)"
+            )
     if plan.baseline:
         o, r = plan.baseline["optimised"], plan.baseline["rule"]
-        lines.append(f"  vs the rule ({plan.baseline['rule_description']}): cost {o['expected_total_cost']:,.0f}"
-                     f" vs {r['expected_total_cost']:,.0f}; weeks short {o['expected_weeks_short']:.1f} vs "
-                     f"{r['expected_weeks_short']:.1f}; shortfall {o['expected_shortfall_fte_weeks']:.1f} vs "
-                     f"{r['expected_shortfall_fte_weeks']:.1f} FTE-weeks")
+        lines.append(
+            f"  vs the rule ({plan.baseline['rule_description']}): cost {o['expected_total_cost']:,.0f}"
+            f" vs {r['expected_total_cost']:,.0f}; weeks short {o['expected_weeks_short']:.1f} vs "
+            f"{r['expected_weeks_short']:.1f}; shortfall {o['expected_shortfall_fte_weeks']:.1f} vs "
+            f"{r['expected_shortfall_fte_weeks']:.1f} FTE-weeks"
+        )
     lines += [f"  note: {n}" for n in plan.explanations]
     return "\n".join(lines)

@@ -73,20 +73,29 @@ def _pair_base(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
     forecast = scenario.forecast
     per_week = 7.0 / scenario.settings.days
     aht = forecast["aht_seconds"].astype(float)
-    default = [scenario.channel(c).aht_seconds * scenario.segment(s).aht_multiplier
-               for c, s in zip(forecast["channel"], forecast["segment"], strict=True)]
+    default = [
+        scenario.channel(c).aht_seconds * scenario.segment(s).aht_multiplier
+        for c, s in zip(forecast["channel"], forecast["segment"], strict=True)
+    ]
     aht = aht.where(aht.notna(), pd.Series(default, index=forecast.index))
-    frame = pd.DataFrame({"channel": forecast["channel"], "segment": forecast["segment"],
-                          "contacts": forecast["contacts"].astype(float),
-                          "work": forecast["contacts"].astype(float) * aht})
+    frame = pd.DataFrame(
+        {
+            "channel": forecast["channel"],
+            "segment": forecast["segment"],
+            "contacts": forecast["contacts"].astype(float),
+            "work": forecast["contacts"].astype(float) * aht,
+        }
+    )
     base = frame.groupby(["channel", "segment"], sort=False).sum().reset_index()
     base["contacts"] *= per_week
     base["work"] *= per_week
-    base["aht_seconds"] = np.where(base["contacts"] > 0, base["work"] / base["contacts"].where(
-        base["contacts"] > 0, 1.0), np.nan)
+    base["aht_seconds"] = np.where(
+        base["contacts"] > 0, base["work"] / base["contacts"].where(base["contacts"] > 0, 1.0), np.nan
+    )
     load = live.groupby(["channel", "segment"], sort=False)["live_workload_erlangs"].sum()
-    base["live_work"] = [float(load.get((c, s), 0.0)) for c, s in
-                         zip(base["channel"], base["segment"], strict=True)]
+    base["live_work"] = [
+        float(load.get((c, s), 0.0)) for c, s in zip(base["channel"], base["segment"], strict=True)
+    ]
     return base
 
 
@@ -126,7 +135,9 @@ def weekly_workload(scenario: Scenario, inputs: CapacityInputs, live: pd.DataFra
             if given is not None and len(given):
                 own = given[given["segment"] == key[1]]
                 level = own if len(own) else given[given["segment"] == ""]
-                share = (pair["contacts"] / channel_contacts) if not len(own) and channel_contacts > 0 else 1.0
+                share = (
+                    (pair["contacts"] / channel_contacts) if not len(own) and channel_contacts > 0 else 1.0
+                )
                 reference = pair["aht_seconds"] if len(own) else channel_aht
                 for _, row in level.iterrows():
                     start = row["week_start"]
@@ -144,8 +155,10 @@ def weekly_workload(scenario: Scenario, inputs: CapacityInputs, live: pd.DataFra
                         channel_shrink[channel.name][w] = row["shrinkage"]
             ratio = np.where(pair["contacts"] > 0, contacts / max(pair["contacts"], 1e-12), 0.0)
             if pair["contacts"] <= 0 and (contacts > 0).any():
-                notes.append(f"{channel.name}/{key[1]}: weekly contacts given but the forecast has "
-                             "none to shape them over the day; they are not staffed")
+                notes.append(
+                    f"{channel.name}/{key[1]}: weekly contacts given but the forecast has "
+                    "none to shape them over the day; they are not staffed"
+                )
             pair_m[key] = ratio * aht_ratio * (1.0 - deflect)
             pair_offered[key] = contacts
     groups = tuple(g.name for g in scenario.staffing_groups)
@@ -154,8 +167,12 @@ def weekly_workload(scenario: Scenario, inputs: CapacityInputs, live: pd.DataFra
     offered = np.zeros((len(groups), n_w))
     for k, group in enumerate(scenario.staffing_groups):
         keys = [(group.channel, s) for s in group.segments if (group.channel, s) in pair_m]
-        weights = np.array([float(base.loc[(base["channel"] == c) & (base["segment"] == s),
-                                           "live_work"].sum()) for c, s in keys])
+        weights = np.array(
+            [
+                float(base.loc[(base["channel"] == c) & (base["segment"] == s), "live_work"].sum())
+                for c, s in keys
+            ]
+        )
         if keys and weights.sum() > 0:
             multiplier[k] = sum(w * pair_m[key] for w, key in zip(weights, keys, strict=True)) / weights.sum()
         offered[k] = sum((pair_offered[key] for key in keys), np.zeros(n_w))
@@ -230,8 +247,14 @@ class Efficiency:
     required_hours: dict[str, float]
 
 
-def measure_efficiency(requirements: pd.DataFrame, shifts: pd.DataFrame, coverage: pd.DataFrame | None,
-                       interval_minutes: int, groups: tuple[str, ...], where: str) -> Efficiency:
+def measure_efficiency(
+    requirements: pd.DataFrame,
+    shifts: pd.DataFrame,
+    coverage: pd.DataFrame | None,
+    interval_minutes: int,
+    groups: tuple[str, ...],
+    where: str,
+) -> Efficiency:
     """Scheduled paid hours over the required hours they cover, per group.
 
     ``factor_g = Σ paid_hours_g / (Σ (required_scheduled − short)_g × interval hours)``, floored at
@@ -255,8 +278,11 @@ def measure_efficiency(requirements: pd.DataFrame, shifts: pd.DataFrame, coverag
     """
     hours = interval_minutes / 60.0
     required = requirements.groupby("group")["required_scheduled"].sum() * hours
-    short = (coverage.groupby("group")["short"].sum() * hours
-             if coverage is not None and len(coverage) and "short" in coverage else pd.Series(dtype=float))
+    short = (
+        coverage.groupby("group")["short"].sum() * hours
+        if coverage is not None and len(coverage) and "short" in coverage
+        else pd.Series(dtype=float)
+    )
     paid = shifts.groupby("group")["paid_hours"].sum() if len(shifts) else pd.Series(dtype=float)
     factor: dict[str, float] = {}
     paid_hours: dict[str, float] = {}
@@ -270,10 +296,16 @@ def measure_efficiency(requirements: pd.DataFrame, shifts: pd.DataFrame, coverag
     fallback = float(np.mean(list(factor.values()))) if factor else DEFAULT_EFFICIENCY
     for g in groups:
         factor.setdefault(g, fallback)
-    measured = ", ".join(f"{g} {factor[g]:.3f} ({paid_hours[g]:,.0f} paid h / {required_hours[g]:,.0f} "
-                         f"required h)" for g in groups if g in paid_hours)
-    source = f"measured by the scheduler on {where}: {measured}" if measured else \
-        f"no schedule to measure on {where}; the flat {DEFAULT_EFFICIENCY - 1:.0%} is used"
+    measured = ", ".join(
+        f"{g} {factor[g]:.3f} ({paid_hours[g]:,.0f} paid h / {required_hours[g]:,.0f} required h)"
+        for g in groups
+        if g in paid_hours
+    )
+    source = (
+        f"measured by the scheduler on {where}: {measured}"
+        if measured
+        else f"no schedule to measure on {where}; the flat {DEFAULT_EFFICIENCY - 1:.0%} is used"
+    )
     return Efficiency(factor, source, paid_hours, required_hours)
 
 
@@ -284,12 +316,21 @@ def efficiency_from_plan(plan: Any, groups: tuple[str, ...]) -> Efficiency | Non
         return None
     scenario = plan.scenario
     solve = schedule.solve
-    where = (f"the scenario's {scenario.settings.days} day(s) from {scenario.settings.start_date} "
-             f"(schedule {getattr(solve.status, 'value', solve.status)}, gap "
-             f"{solve.gap:.1%})" if math.isfinite(solve.gap) else
-             f"the scenario's {scenario.settings.days} day(s) from {scenario.settings.start_date}")
-    return measure_efficiency(plan.requirements, schedule.shifts, schedule.coverage,
-                              scenario.settings.interval_minutes, groups, where)
+    where = (
+        f"the scenario's {scenario.settings.days} day(s) from {scenario.settings.start_date} "
+        f"(schedule {getattr(solve.status, 'value', solve.status)}, gap "
+        f"{solve.gap:.1%})"
+        if math.isfinite(solve.gap)
+        else f"the scenario's {scenario.settings.days} day(s) from {scenario.settings.start_date}"
+    )
+    return measure_efficiency(
+        plan.requirements,
+        schedule.shifts,
+        schedule.coverage,
+        scenario.settings.interval_minutes,
+        groups,
+        where,
+    )
 
 
 def schedule_efficiency(scenario: Scenario, time_limit_seconds: float = 20.0) -> Efficiency:
@@ -298,9 +339,12 @@ def schedule_efficiency(scenario: Scenario, time_limit_seconds: float = 20.0) ->
 
     groups = tuple(g.name for g in scenario.staffing_groups)
     if not scenario.shift_templates:
-        return Efficiency({g: DEFAULT_EFFICIENCY for g in groups},
-                          f"the scenario has no shift templates; the flat {DEFAULT_EFFICIENCY - 1:.0%} "
-                          "is used", {}, {})
+        return Efficiency(
+            {g: DEFAULT_EFFICIENCY for g in groups},
+            f"the scenario has no shift templates; the flat {DEFAULT_EFFICIENCY - 1:.0%} is used",
+            {},
+            {},
+        )
     settings = scenario.settings
     quick = scenario.replace(settings=_with_limit(settings, time_limit_seconds))
     live = demand.live_demand(quick)
@@ -308,10 +352,13 @@ def schedule_efficiency(scenario: Scenario, time_limit_seconds: float = 20.0) ->
     result = scheduling.schedule_scenario(quick, required)
     solve = result.solve
     gap = f", gap {solve.gap:.1%}" if math.isfinite(solve.gap) else ""
-    where = (f"the scenario's {settings.days} day(s) from {settings.start_date} (scheduled once, "
-             f"{solve.seconds:.1f} s, {getattr(solve.status, 'value', solve.status)}{gap})")
-    return measure_efficiency(required, result.shifts, result.coverage, settings.interval_minutes,
-                              groups, where)
+    where = (
+        f"the scenario's {settings.days} day(s) from {settings.start_date} (scheduled once, "
+        f"{solve.seconds:.1f} s, {getattr(solve.status, 'value', solve.status)}{gap})"
+    )
+    return measure_efficiency(
+        required, result.shifts, result.coverage, settings.interval_minutes, groups, where
+    )
 
 
 def given_efficiency(value: float, groups: tuple[str, ...], where: str) -> Efficiency:
@@ -322,12 +369,18 @@ def given_efficiency(value: float, groups: tuple[str, ...], where: str) -> Effic
 def _with_limit(settings: Any, seconds: float) -> Any:
     from dataclasses import replace
 
-    return replace(settings, solver_time_limit_seconds=float(seconds),
-                   solver_gap=max(settings.solver_gap, 0.02))
+    return replace(
+        settings, solver_time_limit_seconds=float(seconds), solver_gap=max(settings.solver_gap, 0.02)
+    )
 
 
-def required_fte(curve: RequirementCurve, multiplier: np.ndarray, shrinkage: np.ndarray,
-                 efficiency: Mapping[str, float], paid_hours_per_fte_week: float) -> np.ndarray:
+def required_fte(
+    curve: RequirementCurve,
+    multiplier: np.ndarray,
+    shrinkage: np.ndarray,
+    efficiency: Mapping[str, float],
+    paid_hours_per_fte_week: float,
+) -> np.ndarray:
     """Required FTE: ``H_g(m) / (1 − shrinkage) × efficiency_g / paid_hours_per_fte_week``.
 
     ``multiplier`` and ``shrinkage`` have the groups first (groups × … ); so does the result.

@@ -44,8 +44,14 @@ MAX_WEEKLY_ATTRITION = 0.95
 """Cap on a scenario's weekly attrition share after its multiplier (a share below 1)."""
 
 
-def roll_forward(initial_fte: float, attrition: np.ndarray | list[float], hires: np.ndarray | list[float],
-                 training_weeks: int, *, attrition_is_rate: bool = False) -> np.ndarray:
+def roll_forward(
+    initial_fte: float,
+    attrition: np.ndarray | list[float],
+    hires: np.ndarray | list[float],
+    training_weeks: int,
+    *,
+    attrition_is_rate: bool = False,
+) -> np.ndarray:
     """The NICE ESP roll-forward of available FTE.
 
     ``FTE(w) = max(0, FTE(w−1) − attrition(w−1)) + hires(w − training_weeks)``, with
@@ -72,8 +78,9 @@ def roll_forward(initial_fte: float, attrition: np.ndarray | list[float], hires:
     attrition = np.asarray(attrition, dtype=float)
     hires = np.asarray(hires, dtype=float)
     if attrition.shape != hires.shape or attrition.ndim != 1:
-        raise ValueError(f"attrition and hires must be 1-d arrays of one length, got "
-                         f"{attrition.shape} and {hires.shape}")
+        raise ValueError(
+            f"attrition and hires must be 1-d arrays of one length, got {attrition.shape} and {hires.shape}"
+        )
     if training_weeks < 0:
         raise ValueError(f"training_weeks must be ≥ 0, got {training_weeks}")
     weeks = len(hires)
@@ -106,7 +113,7 @@ def survival_curve(attrition: np.ndarray, weeks: int, start_tenure: int = 0) -> 
     ``S(w) = Π_{j=0}^{w−2} (1 − a[start_tenure + j])`` for w = 1 … weeks, per scenario row of
     ``attrition`` (shape ``(scenarios, tenures)``). Returns shape ``(scenarios, weeks)``.
     """
-    stay = 1.0 - attrition[:, start_tenure:start_tenure + weeks - 1]
+    stay = 1.0 - attrition[:, start_tenure : start_tenure + weeks - 1]
     ones = np.ones((attrition.shape[0], 1))
     return np.concatenate([ones, np.cumprod(stay, axis=1)], axis=1)
 
@@ -155,8 +162,9 @@ class ClassCoefficients:
     in_training: np.ndarray
 
 
-def class_coefficients(hire_class: HireClass, start_week: int, attrition: np.ndarray,
-                       weeks: int) -> ClassCoefficients:
+def class_coefficients(
+    hire_class: HireClass, start_week: int, attrition: np.ndarray, weeks: int
+) -> ClassCoefficients:
     """:class:`ClassCoefficients` of one hire of ``hire_class`` starting in ``start_week`` (1-based).
 
     ``attrition`` is :func:`tenure_attrition` (scenarios × tenures ≥ ``weeks``).
@@ -172,8 +180,8 @@ def class_coefficients(hire_class: HireClass, start_week: int, attrition: np.nda
     alive = survival_curve(attrition, span, 0)
     proficiency = np.array([hire_class.proficiency(k) for k in range(span)])
     trained = (np.arange(span) >= hire_class.training_weeks).astype(float)
-    head[:, start_week - 1:] = alive
-    prod[:, start_week - 1:] = alive * proficiency
-    ready[:, start_week - 1:] = alive * trained
-    train[:, start_week - 1:] = alive * (1.0 - trained)
+    head[:, start_week - 1 :] = alive
+    prod[:, start_week - 1 :] = alive * proficiency
+    ready[:, start_week - 1 :] = alive * trained
+    train[:, start_week - 1 :] = alive * (1.0 - trained)
     return ClassCoefficients(head, prod, ready, train)
