@@ -72,10 +72,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                              exports=ExportCache(
                                                  int(app.config["EXPORT_CACHE_ENTRIES"])))
 
-    from web import api, pages
+    from web import api, capacity, pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(capacity.api)
+    app.register_blueprint(capacity.pages)
     register_error_handlers(app)
     register_security(app)
     app.jinja_env.filters["num"] = format_number

@@ -5,7 +5,8 @@ each start ``t`` of a class with ``training`` weeks, project the productive FTE 
 placed so far and look at the 12 weeks from the first week the class would be productive
 (``t + training … t + training + 11``). When the expected requirement exceeds the projection by
 more than 5 % in any of those weeks, place a class sized to the largest gap in that window
-(rounded up, divided by a hire's productive share then, within the class's min/max size).
+(rounded up, divided by a hire's productive share then, within the class's min/max size and the
+trainer seats left; a class that would fall below its minimum size is not placed).
 
 The rule sees the forecast only (the scenario-weighted mean requirement and survival); its plan is
 then evaluated on the same scenarios as the optimiser with the same recourse (overtime, VTO,
@@ -25,6 +26,24 @@ GAP_TRIGGER = 0.05
 """Place a class when the projected gap exceeds this share of the requirement."""
 LOOKAHEAD_WEEKS = 12
 """Weeks looked at from the first productive week of a class."""
+
+
+def _free_seats(data: CapacityData, hires: np.ndarray, i: int) -> int:
+    """Trainer seats left for start ``i`` over its training weeks, given the classes placed."""
+    start = data.starts[i]
+    seats = data.seats[start.group_index]
+    if seats is None:
+        return start.hire_class.max_size
+    free = seats
+    for w in range(start.week, start.week + start.hire_class.training_weeks):
+        used = sum(
+            int(hires[j])
+            for j, other in enumerate(data.starts)
+            if other.group_index == start.group_index
+            and other.week <= w < other.week + other.hire_class.training_weeks
+        )
+        free = min(free, seats - used)
+    return max(int(free), 0)
 
 
 def rule_based_hires(
@@ -52,5 +71,6 @@ def rule_based_hires(
         k = int(np.argmax(gap))
         share = float(weights @ data.coefficients[i].productive[:, first + k])
         size = math.ceil(float(gap[k]) / max(share, 1e-6) - 1e-9)
-        hires[i] = int(min(max(size, c.min_size), c.max_size))
+        size = min(max(size, c.min_size), c.max_size, _free_seats(data, hires, i))
+        hires[i] = size if size >= max(c.min_size, 1) else 0
     return {i: int(h) for i, h in enumerate(hires) if h > 0}

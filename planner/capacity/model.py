@@ -558,15 +558,18 @@ def solve_capacity(
     method : {"auto", "extensive", "decomposed"}
         The extensive form (one MIP) or the L-shaped method
         (:func:`planner.capacity.decomposition.solve_decomposed`); ``auto`` picks the extensive
-        form up to :data:`EXTENSIVE_MAX_CELLS` cells.
+        form up to :data:`EXTENSIVE_MAX_CELLS` cells. With ``fixed_hires`` anything but
+        ``extensive`` evaluates the second stage in closed form
+        (:func:`planner.capacity.decomposition.evaluate_fixed`; trainer seats are not checked).
     """
     if method not in ("auto", "extensive", "decomposed"):
         raise ValueError(f"method must be 'auto', 'extensive' or 'decomposed', got {method!r}")
     cells = data.scenario_count * len(data.groups) * data.weeks
-    if method == "decomposed" or (method == "auto" and cells > EXTENSIVE_MAX_CELLS):
+    if fixed_hires is not None and method != "extensive" or method == "decomposed" or (
+            method == "auto" and cells > EXTENSIVE_MAX_CELLS):
         from planner.capacity import decomposition
 
-        if fixed_hires is not None:
+        if fixed_hires is not None:  # the second stage in closed form: no solver needed
             return decomposition.evaluate_fixed(data, fixed_hires)
         return decomposition.solve_decomposed(
             data, settings, time_limit_seconds=settings.solver_time_limit_seconds, gap=settings.solver_gap

@@ -431,6 +431,23 @@ def _cell_of(
     return f"{sheet}!A1" if sheet != "workbook" else sheet
 
 
+def example_capacity(scenario: Scenario) -> CapacityInputs:
+    """Example capacity inputs for ``scenario`` (the template's rows): 52 weeks, three tenure
+    buckets, 10 FTE per group today, one class per group every 4 weeks."""
+    buckets = (TenureBucket("0-12 weeks", 12, 0.012), TenureBucket("13-52 weeks", 52, 0.006),
+               TenureBucket("tenured", None, 0.003))
+    groups = [g.name for g in scenario.staffing_groups]
+    headcount = tuple(Headcount(g, b.name, fte) for g in groups
+                      for b, fte in zip(buckets, (1.0, 3.0, 6.0), strict=True))
+    classes = tuple(HireClass(g, f"{g} class", lead_weeks=4, training_weeks=3, nesting_weeks=6,
+                              start_weeks=tuple(range(5, 46, 4)), min_size=3, max_size=12,
+                              cost_per_hire=3500.0) for g in groups)
+    settings = CapacitySettings(first_week=scenario.settings.start_date, weeks=52, scenarios=20)
+    economics = tuple(CapacityGroup(g, wage_per_hour=25.0, overtime_cost_per_hour=37.5) for g in groups)
+    return CapacityInputs(settings=settings, tenure_buckets=buckets, headcount=headcount,
+                          hire_classes=classes, groups=economics)
+
+
 # -- writing the inputs -------------------------------------------------------------------------
 def _value(value: Any) -> Any:
     if isinstance(value, tuple):
