@@ -220,3 +220,36 @@ def test_cli_capacity_reports_located_problems(tmp_path: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert "HireClasses!C2:" in err and "Headcount!C3:" in err
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_readme_documents_every_capacity_sheet_and_column() -> None:
+    from planner.excel.capacity import CAPACITY_SHEETS
+
+    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    for sheet in CAPACITY_SHEETS:
+        assert f"### {sheet.name}" in readme
+        for column in sheet.columns:
+            assert f"`{column.header}`" in readme, (sheet.name, column.header)
+
+
+def test_committed_capacity_sheets_are_what_the_generator_builds() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    make_samples = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_samples)
+    built = make_samples.capacity_inputs(1)
+    read = read_capacity(DAY, excel.read_workbook(DAY))
+    assert read is not None
+    assert (read.settings, read.tenure_buckets, read.headcount, read.hire_classes, read.groups) == (
+        built.settings, built.tenure_buckets, built.headcount, built.hire_classes, built.groups)
+
+
+def test_the_template_carries_valid_capacity_sheets(tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    excel.write_template(path)
+    inputs = read_capacity(path, excel.read_workbook(path))
+    assert inputs is not None and len(inputs.hire_classes) == 3
+    instructions = [row[0] for row in load_workbook(path)["Instructions"].iter_rows(values_only=True)]
+    assert "HireClasses" in instructions and "CapacityWeeks" in instructions

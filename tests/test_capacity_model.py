@@ -316,3 +316,26 @@ def test_the_rule_hires_when_the_gap_exceeds_five_percent(small_scenario: Scenar
     placed = rule_based_hires(ramp)
     assert placed and min(placed) == 0  # the first start already sees a gap > 5 %
     assert all(1 <= h <= 8 for h in placed.values())
+
+
+def test_the_cvar_term_trades_expected_cost_for_the_bad_tail(small_scenario: Scenario) -> None:
+    from planner.capacity.report import cvar
+
+    base = make_inputs(small_scenario, scenarios=8, nesting=2, max_size=6)
+    base = base.replace(settings=replace(base.settings, volume_cv=0.25, attrition_cv=0.8, cvar_alpha=0.75))
+    draws = draw_scenarios(base.settings)
+    required = voice_required(small_scenario, RISING, 8) * draws.volume[:, None, :]
+    plans = {}
+    for weight in (0.0, 2.0):
+        inputs = base.replace(settings=replace(base.settings, cvar_weight=weight))
+        data = capacity_data(inputs, small_scenario, required, draws)
+        extensive = solve_capacity(data, EXACT, method="extensive", duals=False)
+        decomposed = solve_capacity(data, EXACT, method="decomposed")
+        assert decomposed.solve.objective == pytest.approx(extensive.solve.objective, rel=1e-5)
+        tail = cvar(extensive.cost_by_scenario, data.weights, 0.75)
+        # the solver's objective is the expected cost plus weight × CVaR, recomputed independently
+        expected = extensive.cost_parts["total"] + weight * tail
+        assert extensive.solve.objective == pytest.approx(expected, rel=1e-6)
+        plans[weight] = (extensive.cost_parts["total"], tail)
+    assert plans[2.0][1] <= plans[0.0][1] + 1e-6  # the tail does not get worse …
+    assert plans[2.0][0] >= plans[0.0][0] - 1e-6  # … and the mean does not get better

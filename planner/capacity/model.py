@@ -565,7 +565,7 @@ def solve_capacity(
     if method not in ("auto", "extensive", "decomposed"):
         raise ValueError(f"method must be 'auto', 'extensive' or 'decomposed', got {method!r}")
     cells = data.scenario_count * len(data.groups) * data.weeks
-    if fixed_hires is not None and method != "extensive" or method == "decomposed" or (
+    if (fixed_hires is not None and method != "extensive") or method == "decomposed" or (
             method == "auto" and cells > EXTENSIVE_MAX_CELLS):
         from planner.capacity import decomposition
 
