@@ -40,7 +40,8 @@ def test_capacity_plan_job_end_to_end(app: Flask, client: FlaskClient) -> None:
     assert sum(h["hires"] for h in plan["hiring"]) == plan["summary"]["hires_total"]
     rule, optimised = plan["baseline"]["rule"], plan["baseline"]["optimised"]
     # the rule's plan is one feasible plan: the optimum (within its gap) is never worse
-    assert rule["expected_total_cost"] >= optimised["expected_total_cost"] * (1 - plan["summary"]["gap"]) - 1e-6
+    gap = plan["summary"]["gap"]
+    assert rule["expected_total_cost"] >= optimised["expected_total_cost"] * (1 - gap) - 1e-6
     listed = client.get(f"/api/scenarios/{scenario_id}/capacity-plans").get_json()["capacityPlans"]
     assert [p["id"] for p in listed] == [plan["id"]]
     workbook = client.get(plan["links"]["workbook"])
