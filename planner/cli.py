@@ -504,6 +504,17 @@ def _add_capacity_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_cmd_capacity)
 
 
+def _finite_json(value: object) -> object:
+    """``value`` with NaN and infinities as ``null`` (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_json(v) for v in value]
+    return value
+
+
 def _cmd_capacity(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -534,13 +545,17 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
         return EXIT_FAILURE
+    if not plan.solution.solve.has_solution:
+        print(f"planner capacity: no plan: the hiring solve ended {plan.solution.solve.status.value} "
+              f"({plan.solution.solve.message}); nothing written", file=sys.stderr)
+        return EXIT_FAILURE
     write_capacity_plan(plan, output)
     if args.json:
         payload = {"summary": plan.summary, "explanations": list(plan.explanations),
                    "baseline": plan.baseline, "output": output,
                    "hiring": json.loads(plan.hiring.to_json(orient="records", date_format="iso")),
                    "weeks": json.loads(plan.weekly.to_json(orient="records", date_format="iso"))}
-        print(json.dumps(payload, indent=2, default=str))
+        print(json.dumps(_finite_json(payload), indent=2, default=str))
     else:
         print(plan_text(plan))
         print(f"wrote {output}")

@@ -253,3 +253,40 @@ def test_the_template_carries_valid_capacity_sheets(tmp_path: Path) -> None:
     assert inputs is not None and len(inputs.hire_classes) == 3
     instructions = [row[0] for row in load_workbook(path)["Instructions"].iter_rows(values_only=True)]
     assert "HireClasses" in instructions and "CapacityWeeks" in instructions
+
+
+def test_weekly_contacts_aht_self_service_and_segment_rows_scale_the_workload() -> None:
+    from planner.capacity.inputs import week_frame
+    from planner.capacity.requirement import weekly_workload
+
+    scenario = excel.read_workbook(DAY)
+    inputs = read_capacity(DAY, scenario)
+    assert inputs is not None
+    settings = inputs.settings.__class__(**{**inputs.settings.__dict__, "weeks": 3, "growth_per_week": 0.0})
+    forecast = scenario.forecast
+    voice = forecast[forecast["channel"] == "voice"]
+    per_segment = voice.groupby("segment")["contacts"].sum() * 7  # the day sample: one day → a week
+    aht = scenario.channel("voice").aht_seconds  # the sample's forecast leaves AHT to the channel …
+    base_aht = float((voice["contacts"] * [aht * scenario.segment(s).aht_multiplier for s in voice["segment"]]
+                      ).sum() / voice["contacts"].sum())  # … times the segment multiplier
+    rows = []
+    for w in (1, 2, 3):
+        start = settings.week_start(w)
+        rows.append({"week_start": start, "channel": "voice", "segment": "",
+                     "contacts": float(per_segment.sum()), "aht_seconds": base_aht * 1.5 if w == 1 else None,
+                     "self_service_share": 0.2 if w == 2 else None, "shrinkage": 0.3 if w == 3 else None})
+        rows.append({"week_start": start, "channel": "voice", "segment": "tech",
+                     "contacts": 2 * float(per_segment["tech"]), "aht_seconds": None,
+                     "self_service_share": None, "shrinkage": None})
+    inputs = inputs.replace(settings=settings, weeks=week_frame(rows))
+    live = demand.live_demand(scenario)
+    workload = weekly_workload(scenario, inputs, live)
+    weight = live[live["channel"] == "voice"].groupby("segment")["live_workload_erlangs"].sum()
+    tech, total = float(weight["tech"]), float(weight.sum())
+    k = [g.name for g in scenario.staffing_groups].index("voice")
+    # week 1: the channel's other segments at 1.5 × AHT, tech at twice its contacts (its own rows)
+    assert workload.multiplier[k, 0] == pytest.approx(((total - tech) * 1.5 + tech * 2.0) / total, rel=1e-9)
+    # week 2: 20 % self-service on the channel's rows; tech's own rows have none
+    assert workload.multiplier[k, 1] == pytest.approx(((total - tech) * 0.8 + tech * 2.0) / total, rel=1e-9)
+    assert workload.shrinkage[k].tolist() == [scenario.channel("voice").shrinkage] * 2 + [0.3]
+    assert workload.multiplier[[g.name for g in scenario.staffing_groups].index("chat")].tolist() == [1.0] * 3

@@ -267,13 +267,14 @@ def test_trainer_seats_cap_the_classes_in_training_and_have_a_value(small_scenar
     data = capacity_data(
         inputs, small_scenario, voice_required(small_scenario, [14.0] * 14), deterministic(14)
     )
-    solution = solve_capacity(data, EXACT, method="extensive")
-    for w in range(1, 15):
-        in_class = sum(
-            h for st, h in zip(data.starts, solution.hires, strict=True) if st.week <= w < st.week + 3
-        )
-        assert in_class <= 6
-    assert any(v > 0 for v in solution.seat_values.values())
+    for method in ("extensive", "decomposed"):
+        solution = solve_capacity(data, EXACT, method=method)
+        for w in range(1, 15):
+            in_class = sum(
+                h for st, h in zip(data.starts, solution.hires, strict=True) if st.week <= w < st.week + 3
+            )
+            assert in_class <= 6
+        assert any(v > 0 for v in solution.seat_values.values()), method
 
 
 def test_overtime_stays_within_the_cap(small_scenario: Scenario) -> None:

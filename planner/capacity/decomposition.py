@@ -46,6 +46,7 @@ from planner.capacity.model import (
     evaluate_costs,
     headcount_of,
     productive_of,
+    shadow_prices,
 )
 from planner.solver import SolveResult, SolveStatus
 from planner.types import Settings
@@ -114,7 +115,7 @@ def _productive_stack(data: CapacityData) -> np.ndarray:
 
 
 def solve_decomposed(
-    data: CapacityData, settings: Settings, *, time_limit_seconds: float, gap: float
+    data: CapacityData, settings: Settings, *, time_limit_seconds: float, gap: float, duals: bool = True
 ) -> CapacitySolution:
     """The two-stage model by the multi-cut L-shaped method (see the module docstring).
 
@@ -127,6 +128,9 @@ def solve_decomposed(
         Wall-clock limit of the whole run, seconds.
     gap : float
         Relative gap between the best evaluated cost and the master bound at which to stop.
+    duals : bool
+        Also the value of one more trainer seat / class place, from the master's LP with the
+        classes that run fixed (on the cut model of the recourse, tight at the plan).
     """
     started = time.perf_counter()
     n_s, n_g, n_w = data.scenario_count, len(data.groups), data.weeks
@@ -305,6 +309,16 @@ def solve_decomposed(
         "rows": model.problem.numConstraints(),
         "iterations": iterations,
     }
+    seats: dict[tuple[int, int], float] = {}
+    places: dict[int, float] = {}
+    if duals and math.isfinite(lower_bound):
+        # Shadow prices on the master's cut model, tight at the chosen plan: the classes that run are
+        # fixed, class sizes relaxed (see planner.capacity.model.shadow_prices).
+        add_cuts(best_hires, best_rec, iterations + 2)
+        for i, y in enumerate(model.runs):
+            if y is not None:
+                y.varValue = 1.0 if best_hires[i] > 0 else 0.0
+        seats, places = shadow_prices(model, settings)
     return CapacitySolution(
         data,
         solve,
@@ -317,8 +331,8 @@ def solve_decomposed(
         best_rec.over,
         best_total,
         cost_parts,
-        {},
-        {},
+        seats,
+        places,
         0.0,
         size,
     )

@@ -572,7 +572,11 @@ def solve_capacity(
         if fixed_hires is not None:  # the second stage in closed form: no solver needed
             return decomposition.evaluate_fixed(data, fixed_hires)
         return decomposition.solve_decomposed(
-            data, settings, time_limit_seconds=settings.solver_time_limit_seconds, gap=settings.solver_gap
+            data,
+            settings,
+            time_limit_seconds=settings.solver_time_limit_seconds,
+            gap=settings.solver_gap,
+            duals=duals,
         )
     started = time.perf_counter()
     model = build_model(data, fixed_hires)
