@@ -27,6 +27,12 @@ SolverName = Literal["highs", "cbc"]
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
+MAX_DURATION_SECONDS: float = 86_400.0
+"""Longest handle time, answer threshold, ASA cap or patience accepted, seconds (one day)."""
+MAX_RESPONSE_HOURS: float = 8_760.0
+"""Longest e-mail response time accepted, hours (a year)."""
+MAX_CONTACTS_PER_INTERVAL: float = 1_000_000.0
+"""Most contacts accepted in one forecast cell (one interval, channel and segment)."""
 _T = TypeVar("_T")
 
 
@@ -97,6 +103,12 @@ class _Checker:
             return
         if self.finite(field_name, value) and value < 0:
             self.add(field_name, f"must be ≥ 0, got {value:g}")
+
+    def at_most(self, field_name: str, value: float | None, top: float, unit: str) -> None:
+        """An upper bound that keeps the queueing math meaningful (e.g. a handle time ≤ one day)."""
+        if value is not None and isinstance(value, int | float) and not isinstance(value, bool) \
+                and math.isfinite(value) and value > top:
+            self.add(field_name, f"must be ≤ {top:,.0f} {unit}, got {value:g}")
 
     def share(
         self,
@@ -209,6 +221,7 @@ class Channel:
         if self.kind not in CHANNEL_KINDS:
             check.add("kind", f"must be one of {', '.join(CHANNEL_KINDS)}, got {self.kind!r}")
         check.positive("aht_seconds", self.aht_seconds)
+        check.at_most("aht_seconds", self.aht_seconds, MAX_DURATION_SECONDS, "seconds (one day)")
         check.share("max_occupancy", self.max_occupancy, open_low=True)
         check.share("shrinkage", self.shrinkage, open_high=True)
         check.minute_of_day("open_minute", self.open_minute)
@@ -221,6 +234,7 @@ class Channel:
             )
         if self.kind == "email":
             check.positive("response_hours", self.response_hours)
+            check.at_most("response_hours", self.response_hours, MAX_RESPONSE_HOURS, "hours (a year)")
         else:
             check.share("service_level", self.service_level, optional=True, open_low=True,
                         open_high=True)
@@ -229,6 +243,9 @@ class Channel:
             check.positive("patience_seconds", self.patience_seconds, optional=True)
             check.share("max_abandon", self.max_abandon, optional=True, open_low=True,
                         open_high=True)
+            for field_name in ("answer_seconds", "max_asa_seconds", "patience_seconds"):
+                check.at_most(field_name, getattr(self, field_name), MAX_DURATION_SECONDS,
+                              "seconds (one day)")
             if (self.service_level is None) != (self.answer_seconds is None):
                 check.add("answer_seconds",
                           "and service_level go together: give both or neither")
