@@ -290,3 +290,8 @@ def test_weekly_contacts_aht_self_service_and_segment_rows_scale_the_workload() 
     assert workload.multiplier[k, 1] == pytest.approx(((total - tech) * 0.8 + tech * 2.0) / total, rel=1e-9)
     assert workload.shrinkage[k].tolist() == [scenario.channel("voice").shrinkage] * 2 + [0.3]
     assert workload.multiplier[[g.name for g in scenario.staffing_groups].index("chat")].tolist() == [1.0] * 3
+
+
+def test_a_formula_without_a_cached_value_is_located(tmp_path: Path) -> None:
+    found = problems_of(edited(tmp_path, DAY, {"Headcount!C2": "=1+1"}))
+    assert any(p.startswith("Headcount!C2:") and "no cached value" in p for p in found), found

@@ -35,7 +35,14 @@ from planner.capacity.inputs import (
 )
 from planner.excel.columns import Column, SheetSpec, norm
 from planner.excel.layout import BOLD, DATE_FORMAT, save_book, set_widths, style_header
-from planner.excel.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, _load, _read_bytes, _sheet_rows
+from planner.excel.reader import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    _has_formulas,
+    _load,
+    _read_bytes,
+    _sheet_rows,
+)
 from planner.excel.tables import ProblemCollector, Table, as_table, locator, read_key_values, read_objects
 from planner.types import InputError, Problem, Scenario
 
@@ -339,20 +346,26 @@ def read_capacity(
     """
     content = _read_bytes(path_or_file, max_bytes)
     book = _load(content, data_only=True)
+    formulas = None
     try:
         present = {norm(name): name for name in book.sheetnames}
         if norm(CAPACITY_SETTINGS_SHEET.name) not in present:
             return None
+        # A formula without a cached value is reported at its cell, as in the scenario sheets.
+        formulas = _load(content, data_only=False) if _has_formulas(content) else None
         problems = ProblemCollector()
         tables: dict[str, Table] = {}
         for spec in CAPACITY_SHEETS:
             actual = present.get(norm(spec.name))
             if actual is not None:
+                formula_sheet = formulas[actual] if formulas is not None else None
                 tables[spec.name] = as_table(
-                    actual, _sheet_rows(book[actual], None, actual, max_rows, problems), spec
+                    actual, _sheet_rows(book[actual], formula_sheet, actual, max_rows, problems), spec
                 )
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
     return _capacity_from_tables(tables, scenario, problems)
 
 
