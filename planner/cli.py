@@ -501,9 +501,9 @@ def _add_capacity_parser(sub: argparse._SubParsersAction) -> None:
                         help="capacity workbook to write (default: <input>_capacity.xlsx)")
     parser.add_argument("--scenarios", type=int, default=None,
                         help="sampled scenarios, 1–1000 (default: CapacitySettings scenarios)")
-    parser.add_argument("--schedule-seconds", type=float, default=20.0,
+    parser.add_argument("--schedule-seconds", type=float, default=10.0,
                         help="time limit of the one schedule that measures the schedule efficiency, "
-                             "seconds (> 0, default 20); not used when schedule_efficiency is given")
+                             "seconds (> 0, default 10); not used when schedule_efficiency is given")
     parser.add_argument("--json", action="store_true", help="print summary, hiring plan and weeks as JSON")
     parser.set_defaults(func=_cmd_capacity)
 

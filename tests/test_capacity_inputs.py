@@ -295,3 +295,13 @@ def test_weekly_contacts_aht_self_service_and_segment_rows_scale_the_workload() 
 def test_a_formula_without_a_cached_value_is_located(tmp_path: Path) -> None:
     found = problems_of(edited(tmp_path, DAY, {"Headcount!C2": "=1+1"}))
     assert any(p.startswith("Headcount!C2:") and "no cached value" in p for p in found), found
+
+
+def test_a_group_without_a_schedule_solution_is_not_measured() -> None:
+    import pandas as pd
+
+    requirements = pd.DataFrame({"group": ["a", "a", "b", "b"], "required_scheduled": [2, 2, 1, 1]})
+    shifts = pd.DataFrame({"group": ["a", "b"], "paid_hours": [4.8, 5.0]})  # a: 4.8 paid h for 4 required h
+    measured = measure_efficiency(requirements, shifts, None, 60, ("a", "b"), "a week", unsolved=("b",))
+    assert measured.factor == {"a": pytest.approx(1.2), "b": pytest.approx(1.2)}  # b: not 2.5
+    assert "b: no usable schedule" in measured.source

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,7 +115,13 @@ def _productive_stack(data: CapacityData) -> np.ndarray:
 
 
 def solve_decomposed(
-    data: CapacityData, settings: Settings, *, time_limit_seconds: float, gap: float, duals: bool = True
+    data: CapacityData,
+    settings: Settings,
+    *,
+    time_limit_seconds: float,
+    gap: float,
+    duals: bool = True,
+    progress: Callable[[float, str], None] | None = None,
 ) -> CapacitySolution:
     """The two-stage model by the multi-cut L-shaped method (see the module docstring).
 
@@ -131,6 +137,8 @@ def solve_decomposed(
     duals : bool
         Also the value of one more trainer seat / class place, from the master's LP with the
         classes that run fixed (on the cut model of the recourse, tight at the plan).
+    progress : callable(fraction, message), optional
+        Told after each master solve (fraction of the time limit used, the bounds' gap).
     """
     started = time.perf_counter()
     n_s, n_g, n_w = data.scenario_count, len(data.groups), data.weeks
@@ -277,6 +285,10 @@ def solve_decomposed(
             if result.status == SolveStatus.infeasible:
                 status = SolveStatus.infeasible
             break
+        if progress is not None:
+            progress(min((time.perf_counter() - started) / time_limit_seconds, 1.0),
+                     f"integer master {iterations}: best {best_value:,.0f}, gap "
+                     f"{solver.relative_gap(best_value, lower_bound):.2%}")
         bound = result.best_bound if math.isfinite(result.best_bound) else result.objective
         lower_bound = max(lower_bound, bound)
         hires = np.array([round(v.varValue or 0.0) for v in model.hires], dtype=int)

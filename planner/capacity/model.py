@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -542,6 +542,7 @@ def solve_capacity(
     fixed_hires: Mapping[int, int] | None = None,
     duals: bool = True,
     method: str = "auto",
+    progress: Callable[[float, str], None] | None = None,
 ) -> CapacitySolution:
     """Build and solve the model; read the solution back into arrays.
 
@@ -561,6 +562,8 @@ def solve_capacity(
         form up to :data:`EXTENSIVE_MAX_CELLS` cells. With ``fixed_hires`` anything but
         ``extensive`` evaluates the second stage in closed form
         (:func:`planner.capacity.decomposition.evaluate_fixed`; trainer seats are not checked).
+    progress : callable(fraction, message), optional
+        Told after each master solve of the L-shaped method.
     """
     if method not in ("auto", "extensive", "decomposed"):
         raise ValueError(f"method must be 'auto', 'extensive' or 'decomposed', got {method!r}")
@@ -577,6 +580,7 @@ def solve_capacity(
             time_limit_seconds=settings.solver_time_limit_seconds,
             gap=settings.solver_gap,
             duals=duals,
+            progress=progress,
         )
     started = time.perf_counter()
     model = build_model(data, fixed_hires)

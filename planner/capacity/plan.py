@@ -124,7 +124,7 @@ def plan_capacity(
     plan: Any | None = None,
     efficiency: Efficiency | None = None,
     scenarios: int | None = None,
-    schedule_seconds: float = 20.0,
+    schedule_seconds: float = 10.0,
     compare_rule: bool = True,
 ) -> CapacityPlan:
     """Compute the capacity plan of ``scenario`` with ``inputs``.
@@ -176,7 +176,8 @@ def plan_capacity(
         solver_gap=settings.solver_gap,
     )
     tell(0.45, f"solving the hiring MIP ({len(data.starts)} class starts × {draws.count} scenario(s))")
-    solution = solve_capacity(data, solver_settings)
+    solution = solve_capacity(data, solver_settings,
+                              progress=lambda share, text: tell(0.45 + 0.4 * share, text))
     timings["model_build"] = solution.build_seconds
     timings["solve"] = solution.solve.seconds
     timings["optimise"] = time.perf_counter() - started

@@ -254,6 +254,7 @@ def measure_efficiency(
     interval_minutes: int,
     groups: tuple[str, ...],
     where: str,
+    unsolved: tuple[str, ...] = (),
 ) -> Efficiency:
     """Scheduled paid hours over the required hours they cover, per group.
 
@@ -275,6 +276,8 @@ def measure_efficiency(
         Groups to report.
     where : str
         Where the schedule came from (goes into ``source``).
+    unsolved : tuple of str
+        Groups whose schedule solve found no solution: not measured (they get the fallback).
     """
     hours = interval_minutes / 60.0
     required = requirements.groupby("group")["required_scheduled"].sum() * hours
@@ -288,6 +291,8 @@ def measure_efficiency(
     paid_hours: dict[str, float] = {}
     required_hours: dict[str, float] = {}
     for g in groups:
+        if g in unsolved:
+            continue
         covered = float(required.get(g, 0.0)) - float(short.get(g, 0.0))
         p = float(paid.get(g, 0.0))
         if covered > 1e-9 and p > 0:
@@ -306,6 +311,10 @@ def measure_efficiency(
         if measured
         else f"no schedule to measure on {where}; the flat {DEFAULT_EFFICIENCY - 1:.0%} is used"
     )
+    missing = [g for g in groups if g not in paid_hours]
+    if measured and missing:
+        source += (f"; {', '.join(missing)}: no usable schedule, the mean of the measured groups "
+                   f"({fallback:.3f}) is used")
     return Efficiency(factor, source, paid_hours, required_hours)
 
 
@@ -330,6 +339,7 @@ def efficiency_from_plan(plan: Any, groups: tuple[str, ...]) -> Efficiency | Non
         scenario.settings.interval_minutes,
         groups,
         where,
+        tuple(g for g, r in (schedule.per_group or {}).items() if not r.has_solution),
     )
 
 
@@ -356,8 +366,9 @@ def schedule_efficiency(scenario: Scenario, time_limit_seconds: float = 20.0) ->
         f"the scenario's {settings.days} day(s) from {settings.start_date} (scheduled once, "
         f"{solve.seconds:.1f} s, {getattr(solve.status, 'value', solve.status)}{gap})"
     )
+    unsolved = tuple(g for g, r in result.per_group.items() if not r.has_solution)
     return measure_efficiency(
-        required, result.shifts, result.coverage, settings.interval_minutes, groups, where
+        required, result.shifts, result.coverage, settings.interval_minutes, groups, where, unsolved
     )
 
 
