@@ -16,6 +16,9 @@ Backends
     none (e.g. the root LP was already integral) the bound is the objective of an optimal solve,
     and otherwise the LP relaxation solved by CBC — a valid but weaker bound.
 
+For a linear program (no integer column) solved by HiGHS the row duals are written to each
+constraint's ``pi`` (the capacity plan's shadow prices read them).
+
 The default backend is HiGHS (with the LP + RENS start below), chosen by
 ``benchmarks/bench_scheduling.py`` part (a) (the week sample with breaks, 3 groups, ~37 600 columns,
 each group in seven day-parts, 50 s per group, 2026-11-24): HiGHS 55.4 s to 0.60 % above the best

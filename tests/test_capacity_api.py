@@ -49,6 +49,8 @@ def test_capacity_plan_job_end_to_end(app: Flask, client: FlaskClient) -> None:
     assert "CapacityPlan" in load_workbook(io.BytesIO(workbook.data)).sheetnames
     page = client.get(plan["links"]["page"])
     assert page.status_code == 200 and b'id="capacity-data"' in page.data and b"Hiring plan" in page.data
+    assert client.delete(f"/api/scenarios/{scenario_id}").status_code == 204
+    assert client.get(f"/api/capacity-plans/{plan['id']}").status_code == 404  # deleted with its scenario
 
 
 def test_bad_capacity_inputs_are_located_and_nothing_is_queued(app: Flask, client: FlaskClient,
