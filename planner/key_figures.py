@@ -87,6 +87,9 @@ _CATALOGUE: dict[str, tuple[str, str, FigureKind, str]] = {
     "wellbeing_rules_ok_share": ("Well-being", "Shifts keeping every break rule", "percent", ""),
 }
 
+_STAGE_LABELS: dict[str, str] = {"kpis": "predicted service", "requirements": "staffing",
+                                 "demand": "demand", "schedule": "schedule", "mix": "mix"}
+
 _PER_CHANNEL = re.compile(r"^(?P<base>[a-z_]+)\[(?P<channel>[^\]]+)\]$")
 _PER_CHANNEL_LABELS: dict[str, tuple[str, str, FigureKind]] = {
     "predicted_service_level": ("Service", "Service level, {channel}", "percent"),
@@ -220,7 +223,8 @@ def key_figures(kpis: Mapping[str, float | None], *, solver: Mapping[str, object
             if isinstance(value, int | float) and math.isfinite(float(value)):
                 figures.append(KeyFigure(f"solver_{key}", "Solver", label, float(value), kind, note))
     for stage, seconds in (timings or {}).items():
-        figures.append(KeyFigure(f"seconds[{stage}]", "Solver", f"Run time, {stage}", float(seconds),
+        figures.append(KeyFigure(f"seconds[{stage}]", "Solver",
+                                 f"Run time, {_STAGE_LABELS.get(stage, stage)}", float(seconds),
                                  "duration"))
     rank = {group: i for i, group in enumerate(GROUPS)}
     return sorted(figures, key=lambda f: rank.get(f.group, len(rank)))
