@@ -12,14 +12,14 @@
     return node;
   }
 
-  function chart(container, id, title, type, labels, datasets, yTitle, yMax) {
+  function chart(container, id, title, type, labels, datasets, yTitle, yMax, fromZero) {
     var wrap = el("div", { "class": "chart" });
     wrap.appendChild(el("h3", {}, title));
     var canvas = el("canvas", { id: id, height: "90" });
     wrap.appendChild(canvas);
     container.appendChild(wrap);
     var scales = { x: { title: { display: true, text: "week" }, ticks: { maxTicksLimit: 26, autoSkip: true } },
-                   y: { beginAtZero: true, title: { display: true, text: yTitle } } };
+                   y: { beginAtZero: fromZero !== false, title: { display: true, text: yTitle } } };
     if (yMax !== undefined) { scales.y.max = yMax; }
     return new window.Chart(canvas, {
       type: type,
@@ -53,7 +53,7 @@
       var rows = rowsOf(data, g);
       var labels = pick(rows, "week");
       chart(band, "capacity-band-" + i, g + ": required vs available FTE", "line", labels,
-            bandSets(rows, "", COLORS[0]), "FTE");
+            bandSets(rows, "", COLORS[0]), "FTE", undefined, false);
       chart(hires, "capacity-hires-" + i, g + ": hires starting, overtime and shortfall", "bar", labels, [
         { type: "bar", label: "hires starting", data: pick(rows, "hires_starting"), backgroundColor: "#2da44e" },
         { type: "line", label: "overtime FTE", data: pick(rows, "overtime_fte"), borderColor: "#bf8700", borderWidth: 1.5 },
@@ -84,7 +84,7 @@
                     borderDash: k ? [6, 4] : [], borderWidth: 2 });
       });
       var labels = pick(rowsOf(first, g), "week");
-      chart(box, "capacity-compare-" + i, g, "line", labels, sets, "FTE");
+      chart(box, "capacity-compare-" + i, g, "line", labels, sets, "FTE", undefined, false);
       drawn += 1;
     });
     box.setAttribute("data-rendered", String(drawn));
