@@ -159,3 +159,24 @@ class SweepRecord(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     scenario: Mapped[ScenarioRecord] = relationship(back_populates="sweeps")
+
+
+class CapacityPlanRecord(Base):
+    """The stored result of one capacity-plan run of a scenario (issue 12).
+
+    ``inputs`` is the capacity document it was computed from (:mod:`models.capacity_codec`),
+    ``results`` the report (summary, weekly table, hiring plan, reasons, the rule-based what-if),
+    ``job_id`` the job that computed it. Deleted with its scenario (``ON DELETE CASCADE``).
+    """
+
+    __tablename__ = "capacity_plans"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(60))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    workbook: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -705,6 +705,90 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------------------------
+# planner capacity (issue 12)
+# ----------------------------------------------------------------------------------------------
+
+
+def _add_capacity_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "capacity",
+        help="long-term capacity plan: whom to hire and when (weeks ahead, under uncertainty)",
+        description="Read a scenario workbook with capacity sheets (CapacitySettings, TenureBuckets, "
+                    "Headcount, HireClasses, CapacityGroups, CapacityWeeks), compute the required FTE "
+                    "per week from the staffing model, optimise the hiring classes over sampled volume "
+                    "and attrition scenarios and write the capacity workbook.",
+    )
+    parser.add_argument("input", help="scenario workbook (.xlsx) with capacity sheets")
+    parser.add_argument("-o", "--output", default=None,
+                        help="capacity workbook to write (default: <input>_capacity.xlsx)")
+    parser.add_argument("--scenarios", type=int, default=None,
+                        help="sampled scenarios, 1–1000 (default: CapacitySettings scenarios)")
+    parser.add_argument("--schedule-seconds", type=float, default=10.0,
+                        help="time limit of the one schedule that measures the schedule efficiency, "
+                             "seconds (> 0, default 10); not used when schedule_efficiency is given")
+    parser.add_argument("--json", action="store_true", help="print summary, hiring plan and weeks as JSON")
+    parser.set_defaults(func=_cmd_capacity)
+
+
+def _finite_json(value: object) -> object:
+    """``value`` with NaN and infinities as ``null`` (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_json(v) for v in value]
+    return value
+
+
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner import excel
+    from planner.capacity import plan_capacity
+    from planner.capacity.report import plan_text
+    from planner.excel.capacity import read_capacity, write_capacity_plan
+    from planner.types import InputError
+
+    if args.scenarios is not None and not 1 <= args.scenarios <= 1000:
+        raise BadInputError(f"--scenarios must be between 1 and 1000, got {args.scenarios}")
+    if not (math.isfinite(args.schedule_seconds) and args.schedule_seconds > 0):
+        raise BadInputError(f"--schedule-seconds must be > 0, got {args.schedule_seconds}")
+    source = Path(args.input)
+    output = args.output or str(source.with_name(f"{source.stem}_capacity.xlsx"))
+    try:
+        scenario = excel.read_workbook(source)
+        inputs = read_capacity(source, scenario)
+        if inputs is None:
+            print(f"planner capacity: {args.input}: 1 problem(s):\nCapacitySettings: sheet is missing; "
+                  "the capacity plan needs CapacitySettings, TenureBuckets, Headcount and HireClasses "
+                  "(see planner template)", file=sys.stderr)
+            return EXIT_FAILURE
+        plan = plan_capacity(scenario, inputs, _progress_printer(), scenarios=args.scenarios,
+                             schedule_seconds=args.schedule_seconds)
+    except InputError as exc:
+        print(f"planner capacity: {args.input}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_FAILURE
+    if not plan.solution.solve.has_solution:
+        print(f"planner capacity: no plan: the hiring solve ended {plan.solution.solve.status.value} "
+              f"({plan.solution.solve.message}); nothing written", file=sys.stderr)
+        return EXIT_FAILURE
+    write_capacity_plan(plan, output)
+    if args.json:
+        payload = {"summary": plan.summary, "explanations": list(plan.explanations),
+                   "baseline": plan.baseline, "output": output,
+                   "hiring": json.loads(plan.hiring.to_json(orient="records", date_format="iso")),
+                   "weeks": json.loads(plan.weekly.to_json(orient="records", date_format="iso"))}
+        print(json.dumps(_finite_json(payload), indent=2, default=str))
+    else:
+        print(plan_text(plan))
+        print(f"wrote {output}")
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------
 # Entry point
 # ----------------------------------------------------------------------------------------------
 
@@ -716,6 +800,7 @@ _PARSER_BUILDERS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_serve_parser,
     _add_simulate_parser,
     _add_sweep_parser,
+    _add_capacity_parser,
 )
 
 

@@ -16,6 +16,9 @@ Backends
     none (e.g. the root LP was already integral) the bound is the objective of an optimal solve,
     and otherwise the LP relaxation solved by CBC — a valid but weaker bound.
 
+For a linear program (no integer column) solved by HiGHS the row duals are written to each
+constraint's ``pi`` (the capacity plan's shadow prices read them).
+
 The default backend is HiGHS (with the LP + RENS start below), chosen by
 ``benchmarks/bench_scheduling.py`` part (a) (the week sample with breaks, 3 groups, ~37 600 columns,
 each group in seven day-parts, 50 s per group, 2026-11-24): HiGHS 55.4 s to 0.60 % above the best
@@ -150,6 +153,13 @@ def solve(problem: pulp.LpProblem, settings: Settings, *, solver: str | None = N
     if name == "cbc":
         return _solve_cbc(problem, limit, rel_gap, settings.solver_threads, msg)
     raise ValueError(f"solver must be 'highs' or 'cbc', got {name!r}")
+
+
+def _constraints_of(problem: pulp.LpProblem) -> list[pulp.LpConstraint]:
+    """The problem's constraints in row order: PuLP 3.x deprecates the ``constraints`` mapping and
+    4.x makes it a method returning a list; the ordered store ``_constraints`` (what PuLP's own HiGHS
+    interface reads) exists in both."""
+    return list(problem._constraints.values())
 
 
 def _is_mip(problem: pulp.LpProblem) -> bool:
@@ -311,6 +321,10 @@ def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bou
         for var in problem.variables():
             var.varValue = values[var.index]
         objective = float(pulp.value(problem.objective) or 0.0)
+        if not _is_mip(problem) and info.dual_solution_status == 2:  # an LP: row duals as ``pi``
+            row_duals = list(highs.getSolution().row_dual)  # type: ignore[attr-defined]
+            for constraint in _constraints_of(problem):
+                constraint.pi = row_duals[constraint.index]
     else:
         objective = math.nan
     if mip and restricted:  # the restricted (RENS) model's own bound is not a bound of the full MIP

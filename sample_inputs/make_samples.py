@@ -16,8 +16,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
 
+from planner.capacity.inputs import (
+    CapacityGroup,
+    CapacityInputs,
+    CapacitySettings,
+    Headcount,
+    HireClass,
+    TenureBucket,
+    week_frame,
+)
 from planner.excel import write_scenario
+from planner.excel.capacity import write_capacity_sheets
 from planner.types import (
     BreakRule,
     Channel,
@@ -188,6 +199,50 @@ def build_scenario(days: int, name: str, time_limit_seconds: float) -> Scenario:
                     mix=MixSettings(experience_cost_per_unwanted_contact=2.0, grid_step=0.05))
 
 
+def capacity_inputs(days: int) -> CapacityInputs:
+    """Capacity sheets of a sample (issue 12). The week sample plans 52 weeks with a seasonal peak
+    (weeks 44–51, up to +30 %), a self-service rollout (voice and chat, 0 → 15 % of contacts over
+    weeks 14–26) and a summer shrinkage season; the day sample 26 weeks of 0.3 % weekly growth."""
+    weekly = days == 7
+    settings = CapacitySettings(first_week=START, weeks=52 if weekly else 26, growth_per_week=0.003,
+                                volume_cv=0.06, attrition_cv=0.3, scenarios=50 if weekly else 20, seed=12,
+                                shortfall_penalty_per_fte_week=6000.0)
+    buckets = (TenureBucket("0-12 weeks", 12, 0.012), TenureBucket("13-52 weeks", 52, 0.006),
+               TenureBucket("tenured", None, 0.003))
+    people = ({"voice": 53.0, "chat": 34.0, "email": 21.0} if weekly
+              else {"voice": 52.0, "chat": 32.0, "email": 17.0})
+    headcount = tuple(Headcount(g, b.name, round(n * share, 1)) for g, n in people.items()
+                      for b, share in zip(buckets, (0.1, 0.3, 0.6), strict=True))
+    wages = {"voice": 24.0, "chat": 22.0, "email": 20.0}
+    groups = tuple(CapacityGroup(g, wage_per_hour=w, overtime_cost_per_hour=1.5 * w,
+                                 max_overtime_hours_per_agent_week=5.0, max_vto_hours_per_agent_week=4.0,
+                                 trainer_seats=24) for g, w in wages.items())
+    classes = tuple(HireClass(g, f"{g} academy", lead_weeks=4, training_weeks=3, nesting_weeks=6,
+                              nesting_start_proficiency=0.5,
+                              start_weeks=tuple(range(5, settings.weeks - 3, 2)),
+                              min_size=4, max_size=16, cost_per_hire=3500.0) for g in people)
+    rows = []
+    if weekly:
+        base = forecast(7).groupby("channel")["contacts"].sum()
+        for w in range(1, settings.weeks + 1):
+            peak = 1.0 + 0.30 * max(0.0, 1.0 - abs(w - 48) / 4.0)
+            for channel in ("voice", "chat", "email"):
+                ramp = min(max((w - 14) / 12.0, 0.0), 1.0) * 0.15 if channel != "email" else 0.0
+                rows.append({"week_start": settings.week_start(w), "channel": channel, "segment": "",
+                             "contacts": round(float(base[channel]) * 1.003 ** (w - 1) * peak),
+                             "aht_seconds": None, "self_service_share": round(ramp, 4),
+                             "shrinkage": 0.26 if 27 <= w <= 35 else None})
+    return CapacityInputs(settings=settings, tenure_buckets=buckets, headcount=headcount,
+                          hire_classes=classes, groups=groups, weeks=week_frame(rows) if rows else None)
+
+
+def add_capacity_sheets(path: Path, days: int) -> None:
+    """Append the capacity sheets of :func:`capacity_inputs` to a written sample workbook."""
+    book = load_workbook(path)
+    write_capacity_sheets(book, capacity_inputs(days))
+    book.save(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write into")
@@ -197,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         scenario = build_scenario(days, stem.replace("_", " "), limit)
         path = args.out / f"{stem}.xlsx"
         write_scenario(scenario, path)
+        add_capacity_sheets(path, days)
         print(f"wrote {path} ({len(scenario.forecast)} forecast rows, "
               f"{scenario.forecast['contacts'].sum():.0f} contacts)")
     return 0

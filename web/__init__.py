@@ -85,12 +85,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                                  int(app.config["EXPORT_CACHE_ENTRIES"])),
                                              sweeps=sweeps)
 
-    from web import api, pages, simulations
+    from web import api, capacity, pages, simulations
     from web import sweeps as sweep_pages
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sweep_pages.bp)
+    app.register_blueprint(capacity.api)
+    app.register_blueprint(capacity.pages)
     simulations.init_app(app, database)  # issue 13: simulation jobs, API and page action
     register_error_handlers(app)
     register_security(app)

@@ -14,6 +14,7 @@ import io
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -100,8 +101,11 @@ class JobRunner:
                 job.finished_at = utc_now()
             return len(stale)
 
-    def submit(self, scenario_id: str) -> JobRecord:
-        """Queue a planning run of a scenario; returns the new job (state ``queued``)."""
+    def submit(self, scenario_id: str, execute: Callable[[str], None] | None = None) -> JobRecord:
+        """Queue a planning run of a scenario; returns the new job (state ``queued``).
+
+        ``execute(job_id)`` runs instead of the schedule plan when given (e.g. a capacity plan,
+        :mod:`web.capacity`); it records its own progress with :meth:`record`."""
         with self.database.transaction() as session:
             if session.get(ScenarioRecord, scenario_id) is None:
                 raise KeyError(scenario_id)
@@ -109,7 +113,7 @@ class JobRunner:
                             messages=[{"at": utc_now().isoformat(), "text": "queued"}])
             session.add(job)
         with self._lock:
-            self._futures[job.id] = self._executor.submit(self._run, job.id)
+            self._futures[job.id] = self._executor.submit(self._run, job.id, execute)
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
@@ -145,9 +149,13 @@ class JobRunner:
         except StaleDataError:  # the scenario (with its jobs) was deleted between read and write
             raise PlanFailedError("the scenario was deleted while it was being planned") from None
 
-    def _run(self, job_id: str) -> None:
+    def record(self, job_id: str, **fields: Any) -> None:
+        """Update a job's row (``message=`` appends a progress message)."""
+        self._update(job_id, **fields)
+
+    def _run(self, job_id: str, execute: Callable[[str], None] | None = None) -> None:
         try:
-            self._execute(job_id)
+            (execute or self._execute)(job_id)
         except Exception as exc:  # every failure is recorded on the job
             if isinstance(exc, InputError | PlanFailedError | ValueError):
                 reason = str(exc)

@@ -80,6 +80,46 @@ def _overrides_schema() -> dict[str, Any]:
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _capacity_paths(secured: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """The capacity-plan endpoints (issue 12, :mod:`web.capacity`)."""
+    return {
+        "/api/scenarios/{id}/capacity-plans": {
+            "parameters": [_ID],
+            "get": {"summary": "The scenario's capacity plans",
+                    "responses": {"200": _json({"type": "object", "properties": {
+                        "capacityPlans": {"type": "array", "items": _ref("CapacityPlan")}}},
+                        "The capacity plans (without weekly tables)"), **_errors(404)}},
+            "post": {"summary": "Plan capacity (whom to hire and when) in the background",
+                     "description": "Capacity inputs come from the body's 'capacity' document or "
+                                    "the scenario's uploaded workbook (CapacitySettings, "
+                                    "TenureBuckets, Headcount, HireClasses, CapacityGroups, "
+                                    "CapacityWeeks); they are checked before the job starts.",
+                     "security": secured,
+                     "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {
+                             "scenarios": {"type": "integer", "minimum": 1, "maximum": 1000},
+                             "scheduleEfficiency": {"type": "number", "minimum": 1, "maximum": 3},
+                             "capacity": {"type": "object", "description": "settings, "
+                                          "tenure_buckets, headcount, hire_classes, groups, weeks"}}}}}},
+                     "responses": {"202": _json({"type": "object", "properties": {
+                         "job": _ref("Job")}}, "Accepted; poll the job (Location header)"),
+                         **_errors(400, 401, 404)}},
+        },
+        "/api/capacity-plans/{id}": {
+            "parameters": [_ID],
+            "get": {"summary": "A capacity plan: summary, hiring plan, weekly table, risk",
+                    "responses": {"200": _json(_ref("CapacityPlan"), "The capacity plan"), **_errors(404)}},
+        },
+        "/api/capacity-plans/{id}/workbook": {
+            "parameters": [_ID],
+            "get": {"summary": "The capacity workbook (.xlsx, CapacityPlan sheet with charts)",
+                    "responses": {"200": {"description": "The workbook", "content": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}}}}, **_errors(404)}},
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """The document; every route of the ``api`` blueprint is listed (a test checks it)."""
     secured = [{"bearerToken": []}]
@@ -265,6 +305,7 @@ def openapi_document() -> dict[str, Any]:
                             _XLSX: {"schema": {"type": "string", "format": "binary"}}}},
                             **_errors(404)}},
             },
+            **_capacity_paths(secured),
         },
         "components": {
             "securitySchemes": {"bearerToken": {"type": "http", "scheme": "bearer",
@@ -349,6 +390,23 @@ def openapi_document() -> dict[str, Any]:
                     "status": {"type": "string"}, "kpis": {"type": "object"},
                     "timings": {"type": "object"}, "summary": {"type": "object"},
                     "schedule": {"type": ["object", "null"]}, "mix": {"type": ["object", "null"]},
+                    "links": {"type": "object"}}},
+                "CapacityPlan": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "scenarioId": {"type": "string"},
+                    "jobId": {"type": ["string", "null"]}, "status": {"type": "string"},
+                    "summary": {"type": "object", "description": "Expected cost by component, cost "
+                                "p5/p50/p95 and CVaR, hires, expected shortfall FTE-weeks, weeks at "
+                                "risk, the schedule-efficiency factor and its source, gap"},
+                    "hiring": {"type": "array", "items": {"type": "object"},
+                               "description": "One row per class that runs: group, hire_class, "
+                                              "start_week, start_date, recruit_from_week, "
+                                              "productive_from_week, full_speed_week, hires"},
+                    "weekly": {"type": "array", "items": {"type": "object"},
+                               "description": "Per group and week: required FTE (mean, p10, p90), "
+                                              "available FTE, headcount, hires starting, overtime, "
+                                              "VTO, expected shortfall, P(short)"},
+                    "explanations": {"type": "array", "items": {"type": "string"}},
+                    "baseline": {"type": ["object", "null"]}, "inputs": {"type": "object"},
                     "links": {"type": "object"}}},
                 "Activity": {"type": "object", "properties": {
                     "activityCode": {"type": "string"},

@@ -176,7 +176,15 @@ def scenario_json(record: ScenarioRecord, include_inputs: bool = False) -> dict[
 
 
 def job_json(record: JobRecord) -> dict[str, Any]:
-    return {"id": record.id, "scenarioId": record.scenario_id, "state": record.state,
+    from sqlalchemy.orm import object_session
+
+    from models.tables import CapacityPlanRecord
+
+    session = object_session(record)
+    capacity_id = None if session is None else session.scalar(
+        select(CapacityPlanRecord.id).where(CapacityPlanRecord.job_id == record.id))
+    return {"capacityPlanId": capacity_id,
+            "id": record.id, "scenarioId": record.scenario_id, "state": record.state,
             "percentComplete": round(float(record.percent or 0.0), 1),
             "messages": list(record.messages or []), "error": record.error,
             "planId": record.plan_id, "createdAt": iso(record.created_at),

@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from planner.excel.capacity import CAPACITY_SHEETS, example_capacity, write_capacity_sheets
 from planner.excel.columns import SHEETS
 from planner.excel.layout import BOLD, HEADER_FILL, save_book, set_widths
 from planner.excel.scenario_sheets import write_input_sheets
@@ -111,11 +112,13 @@ def write_template(path_or_file: str | os.PathLike[str] | IO[bytes]) -> None:
     for cell in ws[ws.max_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
-    for spec in SHEETS:
+    for spec in (*SHEETS, *CAPACITY_SHEETS):
         ws.append([spec.name, "yes" if spec.required else "no", spec.purpose])
         ws.cell(row=ws.max_row, column=1).font = BOLD
         for column in spec.columns:
             ws.append(["", "required" if column.required else "optional", column.header, column.note])
     set_widths(ws, [18, 10, 38, 110])
-    write_input_sheets(book, example_scenario(), annotate=True)
+    scenario = example_scenario()
+    write_input_sheets(book, scenario, annotate=True)
+    write_capacity_sheets(book, example_capacity(scenario))  # the capacity plan's sheets (issue 12)
     save_book(book, path_or_file)

@@ -29,7 +29,9 @@
           percent.textContent = job.percentComplete;
           list.textContent = "";
           job.messages.forEach(function (m) { list.appendChild(el("li", {}, m.text)); });
-          if (job.state === "succeeded" && job.planId) {
+          if (job.state === "succeeded" && job.capacityPlanId) {
+            window.location.assign(box.getAttribute("data-capacity-base").replace("PLAN_ID", job.capacityPlanId));
+          } else if (job.state === "succeeded" && job.planId) {
             window.location.assign(planBase.replace("PLAN_ID", job.planId));
           } else if (job.state === "failed") {
             error.hidden = false;
