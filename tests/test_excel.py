@@ -20,6 +20,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from planner import excel, pipeline
+from planner.excel import cells
 from planner.types import InputError, Scenario
 
 from .conftest import build_small_scenario
@@ -221,8 +222,8 @@ def test_contacts_while_closed_are_located_at_their_cell_wide_layout(good: bytes
     ("Sat-Mon", {5, 6, 0}), ("weekends", {5, 6}), ("Tuesday", {1}),
 ])
 def test_weekday_sets(text: str, days: set[int]) -> None:
-    assert excel._parse_days(text) == frozenset(days)
-    assert excel._parse_days(excel._format_days(days)) == frozenset(days)
+    assert cells.parse_days(text) == frozenset(days)
+    assert cells.parse_days(cells.format_days(days)) == frozenset(days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,7 +449,7 @@ def test_a_failed_save_leaves_no_partial_file(tmp_path: Path) -> None:
 
 def test_readme_documents_every_sheet_and_column() -> None:
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
-    for sheet in excel._SHEETS:
+    for sheet in excel.SHEETS:
         assert f"### {sheet.name}" in readme
         for column in sheet.columns:
             assert f"`{column.header}`" in readme, (sheet.name, column.header)
