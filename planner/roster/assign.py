@@ -27,6 +27,9 @@ from planner.roster.tours import WEEKEND_DAYS
 PREFERRED_DAY_OFF_COST = 10.0
 SHIFT_PREFERENCE_COST = 4.0
 WEEKEND_FAIRNESS_COST = 3.0
+FORBIDDEN_COST = 1e6
+"""Cost of a pair that breaks a hard rule (a weekend for someone at their weekend cap); the model's
+weekend cap makes a pairing without any such pair exist."""
 EARLY_START_MINUTE = 9 * 60
 """A shift starting before 09:00 is early."""
 LATE_END_MINUTE = 20 * 60
@@ -42,8 +45,9 @@ def tour_day_minutes(tour: ConcreteTour, day: int, intervals_per_day: int,
 
 
 def assignment_cost(agent: Agent, tour: ConcreteTour, dates: Sequence[date], intervals_per_day: int,
-                    interval_minutes: int) -> float:
-    """Soft cost of giving ``tour`` to ``agent`` (module docstring), currency-free points."""
+                    interval_minutes: int, weekend_ok: bool = True) -> float:
+    """Soft cost of giving ``tour`` to ``agent`` (module docstring), currency-free points; plus
+    :data:`FORBIDDEN_COST` per weekend day when the agent may not work this weekend (hard)."""
     cost = 0.0
     for day in tour.shifts:
         weekday = dates[day].weekday()
@@ -56,15 +60,22 @@ def assignment_cost(agent: Agent, tour: ConcreteTour, dates: Sequence[date], int
             cost += SHIFT_PREFERENCE_COST
         if weekday in WEEKEND_DAYS:
             cost += WEEKEND_FAIRNESS_COST * agent.recent_weekends_worked
+            if not weekend_ok:
+                cost += FORBIDDEN_COST
     return cost
 
 
 def assign_profile(agents: Sequence[Agent], tours: Sequence[ConcreteTour], dates: Sequence[date],
-                   intervals_per_day: int, interval_minutes: int) -> list[tuple[int, int]]:
-    """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them."""
+                   intervals_per_day: int, interval_minutes: int,
+                   weekend_ok: Sequence[bool] | None = None) -> list[tuple[int, int]]:
+    """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them.
+
+    ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`).
+    """
     if not agents or not tours:
         return []
-    cost = np.asarray([[assignment_cost(a, t, dates, intervals_per_day, interval_minutes) for t in tours]
-                       for a in agents], dtype=float)
+    allowed = list(weekend_ok) if weekend_ok is not None else [True] * len(agents)
+    cost = np.asarray([[assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok) for t in tours]
+                       for a, ok in zip(agents, allowed, strict=True)], dtype=float)
     rows, columns = linear_sum_assignment(cost)
     return [(int(r), int(c)) for r, c in zip(rows, columns, strict=True)]

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from planner import shifts as shift_grid
-from planner.people import weekday_label
 from planner.roster.model import TourModel
 from planner.roster.tours import Profile, horizon_dates, week_patterns
 from planner.types import WEEKDAY_NAMES, Scenario, Settings
@@ -116,8 +115,10 @@ def why_no_tour(profile: Profile, scenario: Scenario, settings: Settings) -> str
         return (f"contract '{contract.name}' needs {contract.min_hours_per_week:g}–"
                 f"{contract.max_hours_per_week:g} paid hours a week; the allowed templates and working days "
                 f"give only {', '.join(options[:6])}")
-    off = [d.weekday() for d, w in zip(horizon_dates(settings), profile.windows, strict=True) if w is None]
-    return (f"availability ({'off ' + weekday_label(off) if off else 'limited hours'}) leaves no start band of a "
+    windows = "; ".join(f"{WEEKDAY_NAMES[d.weekday()]} {'off' if w is None else w.label()}"
+                        for d, w in zip(horizon_dates(settings), profile.windows, strict=True)
+                        if w is None or w.earliest_start_minute > 0 or w.latest_end_minute < 1440)
+    return (f"availability ({windows or 'all week'}) leaves no start band of a "
             f"{' or '.join(sorted({f'{p.template.length_minutes / 60:g} h' for p in plans}))} shift on enough "
             f"days for contract '{contract.name}' ({min(n for n, _ in reachable)}+ days); "
             f"widen the availability or give a shorter contract")

@@ -27,6 +27,7 @@ import numpy as np
 import pulp
 
 from planner.roster.tours import (
+    WEEKEND_DAYS,
     Profile,
     TourClass,
     band_of_start,
@@ -100,7 +101,8 @@ def add_tour_start_linking(model: TourModel) -> None:
 
 
 def add_headcount_caps(model: TourModel) -> None:
-    """Σ tours of profile p ≤ people of p still free (one tour per person)."""
+    """Σ tours of profile p ≤ people of p still free (one tour per person); Σ tours of p with
+    weekend work ≤ people of p who may still work a weekend (:attr:`Profile.weekend_cap`)."""
     per_profile: dict[int, list[pulp.LpVariable]] = {}
     for k, tour in enumerate(model.classes):
         per_profile.setdefault(tour.profile, []).append(model.tours[k])
@@ -108,6 +110,15 @@ def add_headcount_caps(model: TourModel) -> None:
         cap = model.caps[p]
         if cap is not None:
             model.base.add("headcount", pulp.LpAffineExpression([(v, 1.0) for v in tours]) <= cap)
+    weekdays = [(model.base.settings.start_date.weekday() + d) % 7 for d in range(model.base.settings.days)]
+    for p, profile in enumerate(model.profiles):
+        if profile.weekend_cap is None:
+            continue
+        weekend = [model.tours[k] for k, tour in enumerate(model.classes)
+                   if tour.profile == p and any(weekdays[d] in WEEKEND_DAYS for d in tour.days)]
+        if weekend:
+            model.base.add("weekend_cap", pulp.LpAffineExpression([(v, 1.0) for v in weekend])
+                           <= min(profile.weekend_cap, model.caps[p] if model.caps[p] is not None else profile.weekend_cap))
 
 
 def build_tour_model(required: np.ndarray, templates: Sequence[ShiftTemplate],

@@ -25,7 +25,7 @@ from planner.roster.fairness import fairness_report
 from planner.roster.model import build_tour_model
 from planner.roster.solve import solve_tour_model
 from planner.roster.split import ConcreteTour, split_tours
-from planner.roster.tours import Profile, agent_profiles, anonymous_profiles, horizon_dates
+from planner.roster.tours import Profile, agent_profiles, anonymous_profiles, horizon_dates, weekend_allowed
 from planner.roster.verify import verify_roster
 from planner.scheduling import (
     ACTIVITY_COLUMNS,
@@ -152,6 +152,9 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
     needs: dict[str, np.ndarray] = {}
     deferred_of: dict[str, DeferredWork] = {}
     models = {}
+    # time shares by the size of each group's model: integer columns of its shift model (≈ its weekly
+    # starts and break placements) per group, from the templates alone
+    weights = np.asarray([_size_weight(scenario, g) for g in group_names], dtype=float)
     for k, group in enumerate(group_names):
         if progress:
             progress(k / max(len(group_names), 1), f"tours of {group}")
@@ -179,8 +182,8 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
             size[key] = size.get(key, 0) + value
         size["tour_classes"] = size.get("tour_classes", 0) + len(model.classes)
         left = max(budget - (time.perf_counter() - started), min(0.5, budget))
-        result = solve_tour_model(model, need, templates, rules, settings, left / (len(group_names) - k),
-                                  deferred=deferred)
+        share = float(weights[k] / max(weights[k:].sum(), 1.0))
+        result = solve_tour_model(model, need, templates, rules, settings, left * share, deferred=deferred)
         results[group] = result
         if not result.has_solution:
             explanations.append(f"{group}: the solver returned no roster ({result.status.value}: {result.message})")
@@ -203,7 +206,8 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
         mine = [i for i, t in enumerate(tours) if t.profile == p]
         people = [agents_by_id[a] for a in profile.agents]
         pairs = assign_profile(people, [tours[i] for i in mine], dates, settings.intervals_per_day,
-                               settings.interval_minutes)
+                               settings.interval_minutes,
+                               [weekend_allowed(a, profile.contract) for a in people])
         taken = set()
         for a, c in pairs:
             owners[mine[c]] = people[a]
@@ -257,6 +261,17 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
     return RosterResult(schedule=schedule, roster=roster, verification=verification, fairness=fairness,
                         unassigned=unassigned, price=price, profiles=profile_frame,
                         assignment_seconds=assign_seconds, explanations=explanations)
+
+
+def _size_weight(scenario: Scenario, group: str) -> float:
+    from planner.scheduling.parts import _part_weights
+
+    templates = scenario.templates_of(group)
+    if not templates:
+        return 1.0
+    names = {t.name for t in templates}
+    rules = [r for r in scenario.break_rules if r.template in names]
+    return float(_part_weights(templates, rules, scenario.settings, [(0, scenario.settings.interval_count)]).sum())
 
 
 def _frames(tours: list[ConcreteTour], owners: dict[int, Agent | None], profiles: list[Profile],

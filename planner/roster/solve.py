@@ -35,8 +35,11 @@ from planner.scheduling import DeferredWork, build_group_model, independent_part
 from planner.solver import SolveResult, SolveStatus, relative_gap, solve
 from planner.types import BreakRule, Settings, ShiftTemplate
 
-TOUR_PHASE_SHARE = 0.6
-"""Share of a group's time limit given to phase 1 (the tours)."""
+TOUR_PHASE_SHARE = 0.75
+"""Share of a group's time limit given to phase 1 (the tours); phase 2's day models are small."""
+RETRY_SECONDS = 10.0
+"""When phase 1 finds no tours within its share, it is given this much more once (a plan late by
+seconds beats a group without anyone)."""
 
 
 def relax_shift_integrality(model: TourModel) -> None:
@@ -80,7 +83,9 @@ def solve_tour_model(model: TourModel, need: np.ndarray, templates: Sequence[Shi
     started = time.perf_counter()
     relax_shift_integrality(model)
     first = solve(model.problem, settings, time_limit_seconds=time_limit_seconds * TOUR_PHASE_SHARE,
-                  gap=settings.solver_gap * 0.8)
+                  gap=settings.solver_gap)
+    if not first.has_solution:
+        first = solve(model.problem, settings, time_limit_seconds=RETRY_SECONDS, gap=settings.solver_gap)
     if not first.has_solution:
         return first
     counts = band_counts(model)
@@ -103,8 +108,10 @@ def solve_tour_model(model: TourModel, need: np.ndarray, templates: Sequence[Shi
         for key, variables in rows.items():
             part.add("tour_band", pulp.LpAffineExpression([(v, 1.0) for v in variables]) == counts.get(key, 0))
         left = max(time_limit_seconds - (time.perf_counter() - started), 0.0)
-        result = solve(part.problem, settings, time_limit_seconds=max(left / (len(parts) - k), 0.2),
+        result = solve(part.problem, settings, time_limit_seconds=max(left / (len(parts) - k), 0.5),
                        gap=settings.solver_gap / 4)
+        if not result.has_solution:  # once more, past the budget: a late plan beats an empty part
+            result = solve(part.problem, settings, time_limit_seconds=RETRY_SECONDS, gap=settings.solver_gap / 4)
         statuses.append(result.status)
         if not result.has_solution:
             return SolveResult(result.status, math.nan, first.best_bound, math.nan,

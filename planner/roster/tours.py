@@ -113,8 +113,11 @@ class Profile:
         Agent ids (empty for an anonymous profile).
     cap : int or None
         People available (None = unlimited, anonymous without ``max_agents``).
-    weekend_ok : bool
-        False when ``max_weekends_per_4_weeks`` is already reached by the recent weekends.
+    weekend_cap : int or None
+        People of the profile who may still work a weekend (``max_weekends_per_4_weeks`` not yet
+        reached by their recent weekends); None = all. Tours with weekend work are capped by it
+        (:func:`planner.roster.model.add_headcount_caps`) — exact for the assignment, since the
+        weekend tours are then the only other set Hall's condition can bind on.
     """
 
     key: str
@@ -123,7 +126,7 @@ class Profile:
     windows: tuple[DayWindow | None, ...]
     agents: tuple[str, ...]
     cap: int | None
-    weekend_ok: bool = True
+    weekend_cap: int | None = None
 
 
 def horizon_dates(settings: Settings) -> list[date]:
@@ -137,32 +140,36 @@ def agent_profiles(agents: Sequence[Agent], contracts: Sequence[Contract],
     dates = horizon_dates(settings)
     buckets: dict[tuple, list[Agent]] = {}
     for agent in agents:
-        contract = by_name[agent.contract]
         windows = tuple(agent.window_on(d) for d in dates)
-        weekend_ok = (contract.max_weekends_per_4_weeks is None
-                      or agent.recent_weekends_worked < contract.max_weekends_per_4_weeks)
-        key = (agent.contract, tuple(sorted(agent.groups)), windows, weekend_ok)
+        key = (agent.contract, tuple(sorted(agent.groups)), windows)
         buckets.setdefault(key, []).append(agent)
     profiles = []
-    for (contract_name, groups, windows, weekend_ok), members in buckets.items():
-        full = all(w is not None and w.earliest_start_minute == 0 and w.latest_end_minute >= 1440
-                   for w in windows)
-        where = "all week" if full else _windows_label(windows, dates)
-        label = f"{contract_name} · {'+'.join(groups)} · {where}" + ("" if weekend_ok else " · no weekend")
-        profiles.append(Profile(key=label, contract=by_name[contract_name], groups=groups, windows=windows,
-                                agents=tuple(a.agent_id for a in members), cap=len(members),
-                                weekend_ok=weekend_ok))
+    for (contract_name, groups, windows), members in buckets.items():
+        contract = by_name[contract_name]
+        weekend = sum(1 for a in members if weekend_allowed(a, contract))
+        where = _windows_label(windows, dates) or "all week"
+        profiles.append(Profile(key=f"{contract_name} · {'+'.join(groups)} · {where}", contract=contract,
+                                groups=groups, windows=windows, agents=tuple(a.agent_id for a in members),
+                                cap=len(members), weekend_cap=None if weekend == len(members) else weekend))
     return profiles
+
+
+def weekend_allowed(agent: Agent, contract: Contract) -> bool:
+    """Whether the agent may work this weekend (``max_weekends_per_4_weeks`` with recent weekends)."""
+    return (contract.max_weekends_per_4_weeks is None
+            or agent.recent_weekends_worked < contract.max_weekends_per_4_weeks)
 
 
 def _windows_label(windows: Sequence[DayWindow | None], dates: Sequence[date]) -> str:
     from planner.types import WEEKDAY_NAMES
 
-    parts = []
+    parts: dict[str, list[str]] = {}
     for window, day in zip(windows, dates, strict=True):
-        name = WEEKDAY_NAMES[day.weekday()]
-        parts.append(f"{name} off" if window is None else f"{name} {window.label()}")
-    return ", ".join(parts)
+        if window is not None and window.earliest_start_minute == 0 and window.latest_end_minute >= 1440:
+            continue
+        text = "off" if window is None else window.label()
+        parts.setdefault(text, []).append(WEEKDAY_NAMES[day.weekday()])
+    return ", ".join(f"{'/'.join(days)} {text}" for text, days in parts.items())
 
 
 def anonymous_profiles(contracts: Sequence[Contract], groups: Sequence[str],
@@ -243,7 +250,7 @@ def tour_classes(plans: Sequence[TemplatePlan], bands: Sequence[Sequence[tuple[i
                 for k, window in enumerate(profile.windows):
                     if window is None or k not in starts_on_day[t]:
                         continue
-                    if not profile.weekend_ok and weekdays[k] in WEEKEND_DAYS:
+                    if profile.weekend_cap == 0 and weekdays[k] in WEEKEND_DAYS:
                         continue
                     if window.fits(band[0], band[-1] + length):
                         usable.add(k)
