@@ -153,7 +153,8 @@ def _people(document: Mapping[str, Any], problems: list[Problem]) -> dict[str, t
                     problems.append(Problem(where, f"cannot be read: {exc}", where))
                     continue
                 except InputError as exc:
-                    problems.extend(Problem(p.field, p.message, f"{where}.availability") for p in exc.problems)
+                    problems.extend(Problem(p.field, p.message, f"{where}.availability")
+                                    for p in exc.problems)
                     continue
             items.append(_build(cls, raw, where, problems))
         found[part] = tuple(items)

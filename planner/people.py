@@ -103,23 +103,33 @@ class Contract:
         low_ok = _number(problems, "min_hours_per_week", self.min_hours_per_week, 0, 80)
         high_ok = _number(problems, "max_hours_per_week", self.max_hours_per_week, 0, 80)
         if low_ok and high_ok and self.min_hours_per_week > self.max_hours_per_week:
-            _problem(problems, "min_hours_per_week",
-                     f"must be ≤ max_hours_per_week ({self.max_hours_per_week:g}), got "
-                     f"{self.min_hours_per_week:g}")
+            _problem(
+                problems,
+                "min_hours_per_week",
+                f"must be ≤ max_hours_per_week ({self.max_hours_per_week:g}), got "
+                f"{self.min_hours_per_week:g}",
+            )
         low_ok = _whole(problems, "min_days_per_week", self.min_days_per_week, 0, 7)
         high_ok = _whole(problems, "max_days_per_week", self.max_days_per_week, 1, 7)
         if low_ok and high_ok and self.min_days_per_week > self.max_days_per_week:
-            _problem(problems, "min_days_per_week",
-                     f"must be ≤ max_days_per_week ({self.max_days_per_week}), got {self.min_days_per_week}")
+            _problem(
+                problems,
+                "min_days_per_week",
+                f"must be ≤ max_days_per_week ({self.max_days_per_week}), got {self.min_days_per_week}",
+            )
         _whole(problems, "consecutive_days_off", self.consecutive_days_off, 0, 7)
         _whole(problems, "max_consecutive_days", self.max_consecutive_days, 1, 7)
         _number(problems, "min_rest_hours", self.min_rest_hours, 0, 24)
         _whole(problems, "max_start_variance_minutes", self.max_start_variance_minutes, 0, 720)
         lengths = self.shift_lengths_minutes
         if not isinstance(lengths, tuple) or any(
-                isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= 960 for v in lengths):
-            _problem(problems, "shift_lengths_minutes",
-                     f"must be shift lengths in whole minutes 1–960, got {lengths!r}")
+            isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= 960 for v in lengths
+        ):
+            _problem(
+                problems,
+                "shift_lengths_minutes",
+                f"must be shift lengths in whole minutes 1–960, got {lengths!r}",
+            )
         if self.max_weekends_per_4_weeks is not None:
             _whole(problems, "max_weekends_per_4_weeks", self.max_weekends_per_4_weeks, 0, 4)
         if self.max_agents is not None:
@@ -142,9 +152,12 @@ class DayWindow:
         ok = _whole(problems, "earliest_start_minute", self.earliest_start_minute, 0, 1439)
         ok = _whole(problems, "latest_end_minute", self.latest_end_minute, 1, 2880) and ok
         if ok and self.latest_end_minute <= self.earliest_start_minute:
-            _problem(problems, "latest_end_minute",
-                     f"must be after the earliest start ({self.earliest_start_minute} min), got "
-                     f"{self.latest_end_minute}")
+            _problem(
+                problems,
+                "latest_end_minute",
+                f"must be after the earliest start ({self.earliest_start_minute} min), got "
+                f"{self.latest_end_minute}",
+            )
         if problems:
             raise InputError(problems)
 
@@ -156,6 +169,7 @@ class DayWindow:
     def label(self) -> str:
         def clock(minute: int) -> str:
             return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
+
         return f"{clock(self.earliest_start_minute)}–{clock(self.latest_end_minute)}"
 
 
@@ -207,21 +221,30 @@ class Agent:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 _problem(problems, name, f"must be a non-empty text, got {value!r}")
-        if (not isinstance(self.groups, tuple) or not self.groups
-                or any(not isinstance(g, str) or not g.strip() for g in self.groups)):
+        if (
+            not isinstance(self.groups, tuple)
+            or not self.groups
+            or any(not isinstance(g, str) or not g.strip() for g in self.groups)
+        ):
             _problem(problems, "groups", f"must list at least one staffing group, got {self.groups!r}")
         elif len(set(self.groups)) != len(self.groups):
             _problem(problems, "groups", f"lists a group twice: {list(self.groups)}")
-        if (not isinstance(self.availability, tuple) or len(self.availability) != 7
-                or any(w is not None and not isinstance(w, DayWindow) for w in self.availability)):
+        if (
+            not isinstance(self.availability, tuple)
+            or len(self.availability) != 7
+            or any(w is not None and not isinstance(w, DayWindow) for w in self.availability)
+        ):
             _problem(problems, "availability", "must be 7 day windows (Mon … Sun) or off")
         elif all(w is None for w in self.availability):
             _problem(problems, "availability", "is off on every weekday; give at least one day")
         if any(not isinstance(d, date) for d in self.time_off):
             _problem(problems, "time_off", f"must be dates (YYYY-MM-DD), got {self.time_off!r}")
         if not set(self.preferred_days_off) <= ALL_DAYS:
-            _problem(problems, "preferred_days_off",
-                     f"must be weekdays 0 (Mon) … 6 (Sun), got {sorted(self.preferred_days_off)}")
+            _problem(
+                problems,
+                "preferred_days_off",
+                f"must be weekdays 0 (Mon) … 6 (Sun), got {sorted(self.preferred_days_off)}",
+            )
         if self.prefers not in PREFERENCES:
             _problem(problems, "prefers", f"must be empty, 'early' or 'late', got {self.prefers!r}")
         _whole(problems, "recent_weekends_worked", self.recent_weekends_worked, 0, 3)
@@ -235,8 +258,9 @@ class Agent:
         return self.availability[day.weekday()]
 
 
-def people_problems(contracts: Iterable[Contract], agents: Iterable[Agent],
-                    group_names: Iterable[str]) -> list[Problem]:
+def people_problems(
+    contracts: Iterable[Contract], agents: Iterable[Agent], group_names: Iterable[str]
+) -> list[Problem]:
     """Cross-references of contracts and agents: unique names and ids, known contract and groups.
 
     Each problem's field is ``contract``, ``groups``, ``name`` or ``agent_id``; the message names
@@ -254,12 +278,18 @@ def people_problems(contracts: Iterable[Contract], agents: Iterable[Agent],
             _problem(problems, "agent_id", f"agent id {agent.agent_id!r} is used twice")
         seen.add(agent.agent_id)
         if agent.contract not in names:
-            _problem(problems, "contract", f"agent {agent.agent_id!r}: unknown contract {agent.contract!r}; "
-                                           f"known: {sorted(names)}")
+            _problem(
+                problems,
+                "contract",
+                f"agent {agent.agent_id!r}: unknown contract {agent.contract!r}; known: {sorted(names)}",
+            )
         unknown = [g for g in agent.groups if g not in known_groups]
         if unknown:
-            _problem(problems, "groups", f"agent {agent.agent_id!r}: unknown staffing group(s) {unknown}; "
-                                         f"known: {known_groups}")
+            _problem(
+                problems,
+                "groups",
+                f"agent {agent.agent_id!r}: unknown staffing group(s) {unknown}; known: {known_groups}",
+            )
     if seen and not contracts:
         _problem(problems, "contract", "agents are given but no contracts; add a Contracts sheet")
     return problems

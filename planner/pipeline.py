@@ -161,7 +161,8 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
             if scenario.contracts:  # the shift model only prices the tours: a share of the time limit
                 shift_scenario = scenario.replace(settings=dataclasses.replace(
                     scenario.settings,
-                    solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds * SHIFT_PRICE_SHARE))
+                    solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds
+                    * SHIFT_PRICE_SHARE))
             schedule_result = scheduling.schedule_scenario(shift_scenario, requirements, progress=report)
             timings["schedule"] = time.perf_counter() - started
             roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings)
@@ -317,7 +318,8 @@ def plan_kpis(scenario: Scenario, live: pd.DataFrame, requirements: pd.DataFrame
     dict of str to float
         ``contacts_offered, self_service_attempts, contained, live_contacts,
         required_agent_hours, required_fte, peak_required_agents, automation_cost`` and, with a
-        schedule, ``agents_scheduled, scheduled_paid_hours, scheduled_fte, labour_cost,
+        schedule, ``agents_scheduled`` (distinct agents: people in a roster), ``shifts_scheduled,
+        scheduled_paid_hours, scheduled_fte, labour_cost,
         total_cost, shortfall_agent_hours, overstaff_agent_hours, predicted_service_level,
         predicted_service_level[<channel>], predicted_asa_seconds, predicted_abandon,
         predicted_occupancy, email_deadline_met_share, wellbeing_rules_ok_share``; with a mix,
@@ -350,6 +352,7 @@ def plan_kpis(scenario: Scenario, live: pd.DataFrame, requirements: pd.DataFrame
         labour_cost = float(shifts["cost"].sum()) if len(shifts) else 0.0
         kpis.update({
             "agents_scheduled": float(shifts["agent"].nunique()) if len(shifts) else 0.0,
+            "shifts_scheduled": float(len(shifts)),
             "scheduled_paid_hours": paid_hours,
             "scheduled_fte": paid_hours / fte_hours,
             "labour_cost": labour_cost,

@@ -204,7 +204,8 @@ AGENT_TEAMS: tuple[tuple[str, tuple[str, ...], int], ...] = (
 """(contract, skills, head count) of the week sample's named agents: 140 people for a requirement of
 about 105 FTE (the spare people are reported as not needed, with the reason)."""
 FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hugo", "Ines", "Jon", "Kira", "Liam",
-               "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen", "Yusuf",
+               "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen",
+               "Yusuf",
                "Zoe")
 LAST_NAMES = ("Adams", "Brown", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Huang", "Ivanova", "Jensen",
               "Khan", "Lopez", "Moreau", "Novak", "Okafor", "Patel", "Rossi", "Smith", "Tanaka", "Weber")
@@ -214,8 +215,8 @@ def agents(seed: int = SEED) -> tuple[Agent, ...]:
     """The week sample's named agents (deterministic): skills, availability, time off, preferences.
 
     About one in eight full- and part-timers works only weekday mornings (from the group's opening
-    for 9 hours, e.g. school hours) and one in ten has no Sundays; three take a dated day off (Wed 7 Jan 2026); students work
-    weekends and weekday evenings only. Preferences (days off, early/late) are soft.
+    for 9 hours, e.g. school hours) and one in ten has no Sundays; three take a dated day off
+    (Wed 7 Jan 2026); students work weekends and weekday evenings only. Preferences (days off, early/late) are soft.
     """
     rng = np.random.default_rng(seed + 11)
     people: list[Agent] = []

@@ -26,13 +26,29 @@ from planner.shifts import template_plan
 from planner.types import BreakRule, Channel, InputError, Scenario, Segment, Settings, ShiftTemplate
 
 MONDAY = date(2026, 1, 5)
-HOURLY = Settings(start_date=MONDAY, days=7, interval_minutes=60, solver_gap=0.0,
-                  solver_time_limit_seconds=20.0)
-DAY = ShiftTemplate("day 8h", "voice", 480, earliest_start_minute=8 * 60, latest_start_minute=10 * 60,
-                    start_step_minutes=60, cost_per_hour=20.0)
+HOURLY = Settings(
+    start_date=MONDAY, days=7, interval_minutes=60, solver_gap=0.0, solver_time_limit_seconds=20.0
+)
+DAY = ShiftTemplate(
+    "day 8h",
+    "voice",
+    480,
+    earliest_start_minute=8 * 60,
+    latest_start_minute=10 * 60,
+    start_step_minutes=60,
+    cost_per_hour=20.0,
+)
 LUNCH = BreakRule("day 8h", "LUNCH", 60, 180, 240, paid=False)
-FIVE_DAYS = Contract("full-time", 35.0, 40.0, min_days_per_week=5, max_days_per_week=5,
-                     consecutive_days_off=2, max_consecutive_days=5, max_start_variance_minutes=60)
+FIVE_DAYS = Contract(
+    "full-time",
+    35.0,
+    40.0,
+    min_days_per_week=5,
+    max_days_per_week=5,
+    consecutive_days_off=2,
+    max_consecutive_days=5,
+    max_start_variance_minutes=60,
+)
 
 
 def weekly_need(weekday: int, weekend: int, hours: range = range(9, 17)) -> np.ndarray:
@@ -44,19 +60,44 @@ def weekly_need(weekday: int, weekend: int, hours: range = range(9, 17)) -> np.n
     return need
 
 
-def scenario(contracts: tuple[Contract, ...] = (FIVE_DAYS,), agents: tuple[Agent, ...] = (),
-             templates: tuple[ShiftTemplate, ...] = (DAY,), breaks: tuple[BreakRule, ...] = ()) -> Scenario:
+def scenario(
+    contracts: tuple[Contract, ...] = (FIVE_DAYS,),
+    agents: tuple[Agent, ...] = (),
+    templates: tuple[ShiftTemplate, ...] = (DAY,),
+    breaks: tuple[BreakRule, ...] = (),
+) -> Scenario:
     starts = HOURLY.interval_starts()
-    forecast = pd.DataFrame({"interval_start": starts, "channel": "voice", "segment": "all",
-                             "contacts": 0.0, "aht_seconds": np.nan})
-    return Scenario(name="tiny", settings=HOURLY, channels=(Channel("voice", "voice", aht_seconds=300.0),),
-                    segments=(Segment("all", 0.5, 0.5),), forecast=forecast, shift_templates=templates,
-                    break_rules=breaks, contracts=contracts, agents=agents)
+    forecast = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "channel": "voice",
+            "segment": "all",
+            "contacts": 0.0,
+            "aht_seconds": np.nan,
+        }
+    )
+    return Scenario(
+        name="tiny",
+        settings=HOURLY,
+        channels=(Channel("voice", "voice", aht_seconds=300.0),),
+        segments=(Segment("all", 0.5, 0.5),),
+        forecast=forecast,
+        shift_templates=templates,
+        break_rules=breaks,
+        contracts=contracts,
+        agents=agents,
+    )
 
 
 def requirements(need: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"interval_start": HOURLY.interval_starts(), "group": "voice",
-                         "required_scheduled": need.astype(float), "kind": "voice"})
+    return pd.DataFrame(
+        {
+            "interval_start": HOURLY.interval_starts(),
+            "group": "voice",
+            "required_scheduled": need.astype(float),
+            "kind": "voice",
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -76,29 +117,37 @@ def test_five_days_with_two_consecutive_off_are_the_seven_rotations() -> None:
 
 
 def test_max_consecutive_days_family() -> None:
-    loose = Contract("c", 0, 80, min_days_per_week=6, max_days_per_week=6, consecutive_days_off=0,
-                     max_consecutive_days=7)
-    tight = Contract("c", 0, 80, min_days_per_week=6, max_days_per_week=6, consecutive_days_off=0,
-                     max_consecutive_days=5)
+    loose = Contract(
+        "c", 0, 80, min_days_per_week=6, max_days_per_week=6, consecutive_days_off=0, max_consecutive_days=7
+    )
+    tight = Contract(
+        "c", 0, 80, min_days_per_week=6, max_days_per_week=6, consecutive_days_off=0, max_consecutive_days=5
+    )
     assert len(week_patterns(loose)) == 7
     assert week_patterns(tight) == []  # six days of seven always make a cyclic run of six
 
 
 def test_start_band_width_family() -> None:
-    plan = template_plan(ShiftTemplate("t", "g", 480, earliest_start_minute=6 * 60, latest_start_minute=12 * 60),
-                         [], 15)
+    plan = template_plan(
+        ShiftTemplate("t", "g", 480, earliest_start_minute=6 * 60, latest_start_minute=12 * 60), [], 15
+    )
     for width in (0, 60, 120):
         bands = start_bands(plan, width)
         assert all(b[-1] - b[0] <= width for b in bands)
         assert sorted(m for b in bands for m in b) == list(range(6 * 60, 12 * 60 + 1, 15))
 
 
-def _classes(contract: Contract, windows: tuple[DayWindow | None, ...] | None = None,
-             template: ShiftTemplate = DAY, weekend_cap: int | None = None) -> list:
+def _classes(
+    contract: Contract,
+    windows: tuple[DayWindow | None, ...] | None = None,
+    template: ShiftTemplate = DAY,
+    weekend_cap: int | None = None,
+) -> list:
     plan = template_plan(template, [], 60)
     profile = Profile("p", contract, ("voice",), windows or (FULL_DAY,) * 7, (), None, weekend_cap)
-    return tour_classes([plan], [start_bands(plan, contract.max_start_variance_minutes)], [profile], HOURLY,
-                        [set(range(7))])
+    return tour_classes(
+        [plan], [start_bands(plan, contract.max_start_variance_minutes)], [profile], HOURLY, [set(range(7))]
+    )
 
 
 def test_weekly_hours_family() -> None:
@@ -110,8 +159,9 @@ def test_weekly_hours_family() -> None:
 
 
 def test_rest_family() -> None:
-    long_shift = ShiftTemplate("long", "voice", 600, earliest_start_minute=6 * 60, latest_start_minute=12 * 60,
-                               start_step_minutes=60)
+    long_shift = ShiftTemplate(
+        "long", "voice", 600, earliest_start_minute=6 * 60, latest_start_minute=12 * 60, start_step_minutes=60
+    )
     ok = Contract("c", 0, 80, max_start_variance_minutes=180, min_rest_hours=11)  # 24 − 3 − 10 = 11 h
     short = Contract("c", 0, 80, max_start_variance_minutes=240, min_rest_hours=11)  # 24 − 4 − 10 = 10 h
     assert {c.band for c in _classes(ok, template=long_shift)} == {0, 1}  # 06–09 and 10–12
@@ -165,7 +215,7 @@ def test_headcount_cap_family() -> None:
 def test_coverage_is_net_of_breaks() -> None:
     # one agent all day needs cover during lunch: with a lunch, two tours per weekday are needed
     need = weekly_need(1, 0)
-    model, result = _solve(need, [None], (LUNCH,))
+    model, _ = _solve(need, [None], (LUNCH,))
     without, _ = _solve(need, [None])
     assert len(split_tours(model).tours) > len(split_tours(without).tours)
 
@@ -174,8 +224,10 @@ def test_coverage_is_net_of_breaks() -> None:
 # roster of named agents and the verifier
 # ------------------------------------------------------------------------------------------------
 def _agents(count: int, **kwargs: object) -> tuple[Agent, ...]:
-    return tuple(Agent(f"P{k:02d}", f"Person {k}", "full-time", ("voice",), **kwargs)  # type: ignore[arg-type]
-                 for k in range(count))
+    return tuple(
+        Agent(f"P{k:02d}", f"Person {k}", "full-time", ("voice",), **kwargs)  # type: ignore[arg-type]
+        for k in range(count)
+    )
 
 
 def test_named_roster_one_person_week_each_and_verified() -> None:
@@ -236,8 +288,11 @@ def test_verifier_flags_a_sixth_day(valid_roster) -> None:
     agent = _first_agent(shifts)
     own = shifts[shifts["agent"] == agent]
     worked = set(own["start"].dt.normalize())
-    free_day = next(pd.Timestamp(MONDAY) + pd.Timedelta(days=k) for k in range(7)
-                    if pd.Timestamp(MONDAY) + pd.Timedelta(days=k) not in worked)
+    free_day = next(
+        pd.Timestamp(MONDAY) + pd.Timedelta(days=k)
+        for k in range(7)
+        if pd.Timestamp(MONDAY) + pd.Timedelta(days=k) not in worked
+    )
     extra = own.iloc[[0]].copy()
     shift_by = free_day - extra["start"].iloc[0].normalize()
     extra["start"] += shift_by
@@ -255,8 +310,11 @@ def test_verifier_flags_short_rest_and_start_variance(valid_roster) -> None:
     broken.loc[first, "start"] += pd.Timedelta(hours=8)  # a late shift the day before an early one
     broken.loc[first, "end"] += pd.Timedelta(hours=8)
     moved = activities.copy()
-    mask = (moved["agent"] == agent) & (moved["start"] >= shifts.loc[first, "start"]) & \
-        (moved["start"] < shifts.loc[first, "end"])
+    mask = (
+        (moved["agent"] == agent)
+        & (moved["start"] >= shifts.loc[first, "start"])
+        & (moved["start"] < shifts.loc[first, "end"])
+    )
     moved.loc[mask, ["start", "end"]] += pd.Timedelta(hours=8)
     text = _problems(sc, broken, moved, agent)
     assert "h rest between two shifts" in text and "start times vary" in text
@@ -266,8 +324,13 @@ def test_verifier_flags_a_missing_break_and_availability(valid_roster) -> None:
     sc, shifts, activities = valid_roster
     agent = _first_agent(shifts)
     first = shifts[shifts["agent"] == agent].iloc[0]
-    dropped = activities[~((activities["agent"] == agent) & (activities["start"] >= first["start"])
-                           & (activities["start"] < first["end"]))]
+    dropped = activities[
+        ~(
+            (activities["agent"] == agent)
+            & (activities["start"] >= first["start"])
+            & (activities["start"] < first["end"])
+        )
+    ]
     assert "LUNCH not taken" in _problems(sc, shifts, dropped, agent)
     weekday = first["start"].weekday()
     strict = tuple(None if d == weekday else FULL_DAY for d in range(7))
@@ -283,9 +346,11 @@ def test_verifier_flags_skills_and_unknown_people(valid_roster) -> None:
 
     channels = (*sc.channels, Channel("chat", "chat", aht_seconds=300.0))
     two_groups = sc.replace(
-        channels=channels, staffing_groups=default_staffing_groups(channels, sc.segments),
+        channels=channels,
+        staffing_groups=default_staffing_groups(channels, sc.segments),
         forecast=pd.concat([sc.forecast, sc.forecast.assign(channel="chat")], ignore_index=True),
-        agents=chat_only)
+        agents=chat_only,
+    )
     assert "skilled for chat" in _problems(two_groups, shifts, activities, agent)
     phantom = shifts.copy()
     phantom.loc[phantom.index[0], "agent"] = "Agent 001"

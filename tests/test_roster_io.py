@@ -19,10 +19,20 @@ from web.export import parse_filter, shift_records, to_ics
 
 MONDAY = date(2026, 1, 5)
 SETTINGS = Settings(start_date=MONDAY, days=7, interval_minutes=60, solver_time_limit_seconds=20.0)
-CONTRACTS = (Contract("full-time", 35.0, 40.0, min_days_per_week=5, max_days_per_week=5,
-                      shift_lengths_minutes=(480,), max_weekends_per_4_weeks=2),
-             Contract("part-time", 16.0, 24.0, min_days_per_week=2, max_days_per_week=5,
-                      shift_lengths_minutes=(240, 480)))
+CONTRACTS = (
+    Contract(
+        "full-time",
+        35.0,
+        40.0,
+        min_days_per_week=5,
+        max_days_per_week=5,
+        shift_lengths_minutes=(480,),
+        max_weekends_per_4_weeks=2,
+    ),
+    Contract(
+        "part-time", 16.0, 24.0, min_days_per_week=2, max_days_per_week=5, shift_lengths_minutes=(240, 480)
+    ),
+)
 
 
 def people() -> tuple[Agent, ...]:
@@ -40,18 +50,48 @@ def tiny_scenario(agents: tuple[Agent, ...] | None = None) -> Scenario:
     starts = SETTINGS.interval_starts()
     hours = starts.hour.to_numpy()
     contacts = np.where((hours >= 9) & (hours < 17), 25.0, 0.0)
-    forecast = pd.DataFrame({"interval_start": starts, "channel": "voice", "segment": "all",
-                             "contacts": contacts, "aht_seconds": np.nan})
-    template = ShiftTemplate("day 8h", "voice", 480, earliest_start_minute=8 * 60, latest_start_minute=9 * 60,
-                             start_step_minutes=60, cost_per_hour=20.0)
-    half = ShiftTemplate("day 4h", "voice", 240, earliest_start_minute=9 * 60, latest_start_minute=13 * 60,
-                         start_step_minutes=60, cost_per_hour=22.0)
-    return Scenario(name="tiny roster", settings=SETTINGS,
-                    channels=(Channel("voice", "voice", aht_seconds=300.0, open_minute=8 * 60,
-                                      close_minute=18 * 60, shrinkage=0.1),),
-                    segments=(Segment("all", 0.5, 0.5),), forecast=forecast, shift_templates=(template, half),
-                    break_rules=(BreakRule("day 8h", "LUNCH", 60, 180, 240, paid=False),),
-                    contracts=CONTRACTS, agents=people() if agents is None else agents)
+    forecast = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "channel": "voice",
+            "segment": "all",
+            "contacts": contacts,
+            "aht_seconds": np.nan,
+        }
+    )
+    template = ShiftTemplate(
+        "day 8h",
+        "voice",
+        480,
+        earliest_start_minute=8 * 60,
+        latest_start_minute=9 * 60,
+        start_step_minutes=60,
+        cost_per_hour=20.0,
+    )
+    half = ShiftTemplate(
+        "day 4h",
+        "voice",
+        240,
+        earliest_start_minute=9 * 60,
+        latest_start_minute=13 * 60,
+        start_step_minutes=60,
+        cost_per_hour=22.0,
+    )
+    return Scenario(
+        name="tiny roster",
+        settings=SETTINGS,
+        channels=(
+            Channel(
+                "voice", "voice", aht_seconds=300.0, open_minute=8 * 60, close_minute=18 * 60, shrinkage=0.1
+            ),
+        ),
+        segments=(Segment("all", 0.5, 0.5),),
+        forecast=forecast,
+        shift_templates=(template, half),
+        break_rules=(BreakRule("day 8h", "LUNCH", 60, 180, 240, paid=False),),
+        contracts=CONTRACTS,
+        agents=people() if agents is None else agents,
+    )
 
 
 def test_people_sheets_round_trip_through_the_workbook() -> None:
@@ -74,7 +114,9 @@ def test_bad_people_cells_are_located() -> None:
     agents.cell(row=3, column=headers.index("groups") + 1, value="email")
     agents.cell(row=4, column=headers.index("tue") + 1, value="9 to 5")
     contracts = book["Contracts"]
-    contracts.cell(row=2, column=[c.value for c in contracts[1]].index("shift_lengths_hours") + 1, value="eight")
+    contracts.cell(
+        row=2, column=[c.value for c in contracts[1]].index("shift_lengths_hours") + 1, value="eight"
+    )
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(InputError) as error:
@@ -110,7 +152,9 @@ def test_plan_has_one_person_week_per_agent(tiny_plan: pipeline.Plan) -> None:
     assert set(shifts["agent"]) <= names  # no phantom agents
     assert shifts.groupby("agent")["start"].apply(lambda s: s.dt.normalize().is_unique).all()
     assert roster.verification["ok"].all()
-    assert tiny_plan.kpis["agents_scheduled"] == shifts["agent"].nunique() == tiny_plan.kpis["people_rostered"]
+    assert (
+        tiny_plan.kpis["agents_scheduled"] == shifts["agent"].nunique() == tiny_plan.kpis["people_rostered"]
+    )
     assert "labour_premium" in tiny_plan.kpis and "shift_labour_cost" in roster.price
     # the weekend cap is hard: E2 has worked 2 of the last 3 weekends, the contract allows 2 in 4
     e2 = shifts[shifts["agent"] == "E2"]
@@ -125,7 +169,9 @@ def test_plan_workbook_has_the_roster_sheets(tiny_plan: pipeline.Plan) -> None:
     buffer = io.BytesIO()
     excel.write_plan(tiny_plan, buffer)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)
-    assert {"Roster", "Roster check", "Fairness", "Roster price", "Contracts", "Agents"} <= set(book.sheetnames)
+    assert {"Roster", "Roster check", "Fairness", "Roster price", "Contracts", "Agents"} <= set(
+        book.sheetnames
+    )
     rows = list(book["Roster"].values)
     assert rows[0][:4] == ("agent", "name", "contract", "group")
     assert len(rows) - 1 == len(tiny_scenario().agents)  # everyone is listed, rostered or not
@@ -143,8 +189,12 @@ def test_plan_workbook_has_the_roster_sheets(tiny_plan: pipeline.Plan) -> None:
 def test_export_has_stable_person_ids_and_one_calendar_per_agent(tiny_plan: pipeline.Plan) -> None:
     document = plan_to_document(tiny_plan)
     assert document["roster"]["verification"]["rows"]
-    results = {"schedule": {"shifts": frame_to_table(tiny_plan.schedule.shifts),
-                            "activities": frame_to_table(tiny_plan.schedule.activities)}}
+    results = {
+        "schedule": {
+            "shifts": frame_to_table(tiny_plan.schedule.shifts),
+            "activities": frame_to_table(tiny_plan.schedule.activities),
+        }
+    }
     records = shift_records(results, "Europe/London")
     assert {r["agent"] for r in records} == set(tiny_plan.schedule.shifts["agent"])
     assert all(r["name"] for r in records)
@@ -152,15 +202,26 @@ def test_export_has_stable_person_ids_and_one_calendar_per_agent(tiny_plan: pipe
     selection, problems = parse_filter({"agent": agent}, "Europe/London", ["voice"])
     assert problems == []
     mine = shift_records(results, "Europe/London", selection)
-    assert {r["agent"] for r in mine} == {agent} and len(mine) == (tiny_plan.schedule.shifts["agent"] == agent).sum()
+    assert {r["agent"] for r in mine} == {agent} and len(mine) == (
+        tiny_plan.schedule.shifts["agent"] == agent
+    ).sum()
     calendar = to_ics(mine, "plan-1", pd.Timestamp("2026-01-01T00:00:00Z").to_pydatetime(), "tiny")
     assert calendar.count(b"BEGIN:VEVENT") == len(mine)
     assert records[0]["name"].encode() in calendar
 
 
 def test_no_agents_gives_an_anonymous_roster_of_person_weeks() -> None:
-    capped = (Contract("full-time", 35.0, 40.0, min_days_per_week=5, max_days_per_week=5,
-                       shift_lengths_minutes=(480,), max_agents=3),)
+    capped = (
+        Contract(
+            "full-time",
+            35.0,
+            40.0,
+            min_days_per_week=5,
+            max_days_per_week=5,
+            shift_lengths_minutes=(480,),
+            max_agents=3,
+        ),
+    )
     sc = tiny_scenario(agents=()).replace(contracts=capped)
     plan = pipeline.run_plan(sc, mix=False)
     shifts = plan.schedule.shifts

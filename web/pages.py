@@ -365,7 +365,8 @@ def _roster_view(results: dict[str, Any], schedule_link: str) -> dict[str, Any] 
             "problems": [{"agent": a, "problems": p} for a, p in
                          zip(failing.get("agent", []), failing.get("problems", []), strict=True)][:50],
             "check": _table_rows(roster.get("verification"), ROSTER_CHECK_COLUMNS),
-            "fairness": _table_rows(roster.get("fairness"), tuple((roster.get("fairness") or {}).get("columns", []))),
+            "fairness": _table_rows(roster.get("fairness"),
+                                    tuple((roster.get("fairness") or {}).get("columns", []))),
             "unassigned": _table_rows(roster.get("unassigned"),
                                       tuple((roster.get("unassigned") or {}).get("columns", [])))}
 

@@ -22,7 +22,7 @@ from models import (
     scenario_to_document,
 )
 from models.codec import table_to_frame
-from planner.types import InputError, Scenario
+from planner.types import InputError, Problem, Scenario
 from web import export
 from web.errors import ApiError, input_error
 from web.security import safe_filename

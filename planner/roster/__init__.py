@@ -20,5 +20,13 @@ from planner.roster.roster import (
 )
 from planner.roster.verify import VERIFY_COLUMNS, verify_roster
 
-__all__ = ["ROSTER_SHIFT_COLUMNS", "UNASSIGNED_COLUMNS", "VERIFY_COLUMNS", "RosterResult", "day_label",
-           "roster_problems", "roster_scenario", "verify_roster"]
+__all__ = [
+    "ROSTER_SHIFT_COLUMNS",
+    "UNASSIGNED_COLUMNS",
+    "VERIFY_COLUMNS",
+    "RosterResult",
+    "day_label",
+    "roster_problems",
+    "roster_scenario",
+    "verify_roster",
+]

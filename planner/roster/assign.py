@@ -36,16 +36,23 @@ LATE_END_MINUTE = 20 * 60
 """A shift ending after 20:00 is late."""
 
 
-def tour_day_minutes(tour: ConcreteTour, day: int, intervals_per_day: int,
-                     interval_minutes: int) -> tuple[int, int]:
+def tour_day_minutes(
+    tour: ConcreteTour, day: int, intervals_per_day: int, interval_minutes: int
+) -> tuple[int, int]:
     """Start and end of the tour's shift on ``day``, minutes after that day's midnight."""
     start, _ = tour.shifts[day]
     minute = (start - day * intervals_per_day) * interval_minutes
     return minute, minute + tour.plan.template.length_minutes
 
 
-def assignment_cost(agent: Agent, tour: ConcreteTour, dates: Sequence[date], intervals_per_day: int,
-                    interval_minutes: int, weekend_ok: bool = True) -> float:
+def assignment_cost(
+    agent: Agent,
+    tour: ConcreteTour,
+    dates: Sequence[date],
+    intervals_per_day: int,
+    interval_minutes: int,
+    weekend_ok: bool = True,
+) -> float:
     """Soft cost of giving ``tour`` to ``agent`` (module docstring), currency-free points; plus
     :data:`FORBIDDEN_COST` per weekend day when the agent may not work this weekend (hard)."""
     cost = 0.0
@@ -65,9 +72,14 @@ def assignment_cost(agent: Agent, tour: ConcreteTour, dates: Sequence[date], int
     return cost
 
 
-def assign_profile(agents: Sequence[Agent], tours: Sequence[ConcreteTour], dates: Sequence[date],
-                   intervals_per_day: int, interval_minutes: int,
-                   weekend_ok: Sequence[bool] | None = None) -> list[tuple[int, int]]:
+def assign_profile(
+    agents: Sequence[Agent],
+    tours: Sequence[ConcreteTour],
+    dates: Sequence[date],
+    intervals_per_day: int,
+    interval_minutes: int,
+    weekend_ok: Sequence[bool] | None = None,
+) -> list[tuple[int, int]]:
     """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them.
 
     ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`).
@@ -75,7 +87,12 @@ def assign_profile(agents: Sequence[Agent], tours: Sequence[ConcreteTour], dates
     if not agents or not tours:
         return []
     allowed = list(weekend_ok) if weekend_ok is not None else [True] * len(agents)
-    cost = np.asarray([[assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok) for t in tours]
-                       for a, ok in zip(agents, allowed, strict=True)], dtype=float)
+    cost = np.asarray(
+        [
+            [assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok) for t in tours]
+            for a, ok in zip(agents, allowed, strict=True)
+        ],
+        dtype=float,
+    )
     rows, columns = linear_sum_assignment(cost)
     return [(int(r), int(c)) for r, c in zip(rows, columns, strict=True)]

@@ -48,16 +48,23 @@ def one_more_person(model: TourModel, interval: int) -> str:
         if day in tour.days and band[0] <= minute < band[-1] + length:
             cost = tour.paid_hours * plan.template.cost_per_hour
             profile = model.profiles[tour.profile]
-            words = (f"one more '{profile.contract.name}' person ({tour.paid_hours:g} h) on {length / 60:g} h "
-                     f"shifts starting {_clock(band[0])}–{_clock(band[-1])} would cover it")
+            words = (
+                f"one more '{profile.contract.name}' person ({tour.paid_hours:g} h) on {length / 60:g} h "
+                f"shifts starting {_clock(band[0])}–{_clock(band[-1])} would cover it"
+            )
             if best is None or cost < best[0]:
                 best = (cost, words)
     return best[1] if best else "no tour class of the contracts covers this time"
 
 
-def explain_people_shortfall(model: TourModel, coverage: pd.DataFrame, shifts: pd.DataFrame,
-                             profiles: Sequence[Profile], free: Sequence[int | None],
-                             scenario: Scenario) -> list[str]:
+def explain_people_shortfall(
+    model: TourModel,
+    coverage: pd.DataFrame,
+    shifts: pd.DataFrame,
+    profiles: Sequence[Profile],
+    free: Sequence[int | None],
+    scenario: Scenario,
+) -> list[str]:
     """One line per run of short intervals of a group where the people are what binds.
 
     Only when every profile of the group is capped (named agents, or ``max_agents``): the line
@@ -81,18 +88,23 @@ def explain_people_shortfall(model: TourModel, coverage: pd.DataFrame, shifts: p
         day = first // settings.intervals_per_day
         date = dates[day]
         name = WEEKDAY_NAMES[date.weekday()]
-        working = shifts[(shifts["start"].dt.normalize() == pd.Timestamp(date))]["agent"].nunique() \
-            if len(shifts) else 0
+        working = (
+            shifts[(shifts["start"].dt.normalize() == pd.Timestamp(date))]["agent"].nunique()
+            if len(shifts)
+            else 0
+        )
         unavailable = sum((profiles[p].cap or 0) for p in mine if profiles[p].windows[day] is None)
-        worst = int(short[first:last + 1].max())
+        worst = int(short[first : last + 1].max())
         end = starts[last] + step
-        span = f"{name} {starts[first]:%H:%M}–{'24:00' if end.normalize() > starts[first].normalize() else f'{end:%H:%M}'}"
+        until = "24:00" if end.normalize() > starts[first].normalize() else f"{end:%H:%M}"
+        span = f"{name} {starts[first]:%H:%M}–{until}"
         lines.append(
             f"{span} ({group}): {worst} {'agent' if worst == 1 else 'agents'} short; of {total} "
             f"{group}-skilled people {working} work {name}, {unavailable} are not available "
             f"(availability or time off), {max(total - working - unavailable - left, 0)} have their days off "
             f"or work another group, {left} {'is' if left == 1 else 'are'} left free; "
-            f"{one_more_person(model, first)}")
+            f"{one_more_person(model, first)}"
+        )
     return lines
 
 
@@ -100,25 +112,42 @@ def why_no_tour(profile: Profile, scenario: Scenario, settings: Settings) -> str
     """Why no tour class exists for a profile: the contract's hours, days or lengths, or availability."""
     contract = profile.contract
     lengths = set(contract.shift_lengths_minutes)
-    templates = [t for t in scenario.shift_templates if t.group in profile.groups
-                 and (not lengths or t.length_minutes in lengths)]
+    templates = [
+        t
+        for t in scenario.shift_templates
+        if t.group in profile.groups and (not lengths or t.length_minutes in lengths)
+    ]
     if not templates:
-        return (f"contract '{contract.name}' allows shift lengths "
-                f"{', '.join(f'{v / 60:g} h' for v in sorted(lengths))}, and no template of "
-                f"{', '.join(profile.groups)} has one")
+        return (
+            f"contract '{contract.name}' allows shift lengths "
+            f"{', '.join(f'{v / 60:g} h' for v in sorted(lengths))}, and no template of "
+            f"{', '.join(profile.groups)} has one"
+        )
     plans = shift_grid.template_plans(templates, list(scenario.break_rules), settings.interval_minutes)
     counts = sorted({sum(f) for f in week_patterns(contract)})
-    reachable = [(n, p.paid_hours) for p in plans for n in counts
-                 if contract.min_hours_per_week - 1e-9 <= n * p.paid_hours <= contract.max_hours_per_week + 1e-9]
+    reachable = [
+        (n, p.paid_hours)
+        for p in plans
+        for n in counts
+        if contract.min_hours_per_week - 1e-9 <= n * p.paid_hours <= contract.max_hours_per_week + 1e-9
+    ]
     if not reachable:
-        options = sorted({f"{n} × {p.paid_hours:g} h = {n * p.paid_hours:g} h" for p in plans for n in counts})
-        return (f"contract '{contract.name}' needs {contract.min_hours_per_week:g}–"
-                f"{contract.max_hours_per_week:g} paid hours a week; the allowed templates and working days "
-                f"give only {', '.join(options[:6])}")
-    windows = "; ".join(f"{WEEKDAY_NAMES[d.weekday()]} {'off' if w is None else w.label()}"
-                        for d, w in zip(horizon_dates(settings), profile.windows, strict=True)
-                        if w is None or w.earliest_start_minute > 0 or w.latest_end_minute < 1440)
-    return (f"availability ({windows or 'all week'}) leaves no start band of a "
-            f"{' or '.join(sorted({f'{p.template.length_minutes / 60:g} h' for p in plans}))} shift on enough "
-            f"days for contract '{contract.name}' ({min(n for n, _ in reachable)}+ days); "
-            f"widen the availability or give a shorter contract")
+        options = sorted(
+            {f"{n} × {p.paid_hours:g} h = {n * p.paid_hours:g} h" for p in plans for n in counts}
+        )
+        return (
+            f"contract '{contract.name}' needs {contract.min_hours_per_week:g}–"
+            f"{contract.max_hours_per_week:g} paid hours a week; the allowed templates and working days "
+            f"give only {', '.join(options[:6])}"
+        )
+    windows = "; ".join(
+        f"{WEEKDAY_NAMES[d.weekday()]} {'off' if w is None else w.label()}"
+        for d, w in zip(horizon_dates(settings), profile.windows, strict=True)
+        if w is None or w.earliest_start_minute > 0 or w.latest_end_minute < 1440
+    )
+    return (
+        f"availability ({windows or 'all week'}) leaves no start band of a "
+        f"{' or '.join(sorted({f'{p.template.length_minutes / 60:g} h' for p in plans}))} shift on enough "
+        f"days for contract '{contract.name}' ({min(n for n, _ in reachable)}+ days); "
+        f"widen the availability or give a shorter contract"
+    )

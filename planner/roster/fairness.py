@@ -16,9 +16,19 @@ from planner.roster.assign import EARLY_START_MINUTE, LATE_END_MINUTE
 from planner.types import Scenario
 
 FAIRNESS_COLUMNS: tuple[str, ...] = (
-    "contract", "people", "weekends_mean", "weekends_min", "weekends_max", "weekends_spread",
-    "late_shifts_mean", "late_shifts_min", "late_shifts_max", "late_shifts_spread",
-    "preferences_asked", "preferences_granted_share")
+    "contract",
+    "people",
+    "weekends_mean",
+    "weekends_min",
+    "weekends_max",
+    "weekends_spread",
+    "late_shifts_mean",
+    "late_shifts_min",
+    "late_shifts_max",
+    "late_shifts_spread",
+    "preferences_asked",
+    "preferences_granted_share",
+)
 
 
 def preferences_granted(shifts: pd.DataFrame, scenario: Scenario) -> dict[str, tuple[int, int]]:
@@ -68,12 +78,20 @@ def fairness_report(shifts: pd.DataFrame, verification: pd.DataFrame, scenario: 
         late = mine["late_shifts"].astype(float)
         asked = sum(granted.get(a, (0, 0))[0] for a in mine["agent"])
         got = sum(granted.get(a, (0, 0))[1] for a in mine["agent"])
-        rows.append({"contract": contract.name, "people": len(mine),
-                     "weekends_mean": float(weekends.mean()), "weekends_min": float(weekends.min()),
-                     "weekends_max": float(weekends.max()),
-                     "weekends_spread": float(weekends.max() - weekends.min()),
-                     "late_shifts_mean": float(late.mean()), "late_shifts_min": float(late.min()),
-                     "late_shifts_max": float(late.max()), "late_shifts_spread": float(late.max() - late.min()),
-                     "preferences_asked": asked,
-                     "preferences_granted_share": got / asked if asked else math.nan})
+        rows.append(
+            {
+                "contract": contract.name,
+                "people": len(mine),
+                "weekends_mean": float(weekends.mean()),
+                "weekends_min": float(weekends.min()),
+                "weekends_max": float(weekends.max()),
+                "weekends_spread": float(weekends.max() - weekends.min()),
+                "late_shifts_mean": float(late.mean()),
+                "late_shifts_min": float(late.min()),
+                "late_shifts_max": float(late.max()),
+                "late_shifts_spread": float(late.max() - late.min()),
+                "preferences_asked": asked,
+                "preferences_granted_share": got / asked if asked else math.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=list(FAIRNESS_COLUMNS))

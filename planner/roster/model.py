@@ -61,7 +61,9 @@ class TourModel:
         return self.base.problem
 
 
-def start_keys(model: GroupModel, bands: Sequence[Sequence[tuple[int, ...]]]) -> dict[tuple[int, int], tuple[int, int, int]]:
+def start_keys(
+    model: GroupModel, bands: Sequence[Sequence[tuple[int, ...]]]
+) -> dict[tuple[int, int], tuple[int, int, int]]:
     """``(t, s) → (t, band, day)`` for every start variable of the shift model."""
     settings = model.settings
     keys: dict[tuple[int, int], tuple[int, int, int]] = {}
@@ -114,17 +116,32 @@ def add_headcount_caps(model: TourModel) -> None:
     for p, profile in enumerate(model.profiles):
         if profile.weekend_cap is None:
             continue
-        weekend = [model.tours[k] for k, tour in enumerate(model.classes)
-                   if tour.profile == p and any(weekdays[d] in WEEKEND_DAYS for d in tour.days)]
+        weekend = [
+            model.tours[k]
+            for k, tour in enumerate(model.classes)
+            if tour.profile == p and any(weekdays[d] in WEEKEND_DAYS for d in tour.days)
+        ]
         if weekend:
-            model.base.add("weekend_cap", pulp.LpAffineExpression([(v, 1.0) for v in weekend])
-                           <= min(profile.weekend_cap, model.caps[p] if model.caps[p] is not None else profile.weekend_cap))
+            model.base.add(
+                "weekend_cap",
+                pulp.LpAffineExpression([(v, 1.0) for v in weekend])
+                <= min(
+                    profile.weekend_cap, model.caps[p] if model.caps[p] is not None else profile.weekend_cap
+                ),
+            )
 
 
-def build_tour_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
-                     break_rules: Sequence[BreakRule], settings: Settings, group: str,
-                     profiles: Sequence[Profile], caps: Sequence[int | None], *,
-                     deferred: DeferredWork | None = None) -> TourModel:
+def build_tour_model(
+    required: np.ndarray,
+    templates: Sequence[ShiftTemplate],
+    break_rules: Sequence[BreakRule],
+    settings: Settings,
+    group: str,
+    profiles: Sequence[Profile],
+    caps: Sequence[int | None],
+    *,
+    deferred: DeferredWork | None = None,
+) -> TourModel:
     """Build the tour program of one group over the whole horizon (≤ 7 days).
 
     Parameters
@@ -163,5 +180,5 @@ def solved_tour_counts(model: TourModel) -> dict[int, int]:
     for k, var in model.tours.items():
         value = var.varValue
         if value is not None and round(value) > 0:
-            counts[k] = int(round(value))
+            counts[k] = round(value)
     return counts

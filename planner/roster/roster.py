@@ -94,8 +94,13 @@ def roster_problems(scenario: Scenario) -> list[Problem]:
     if not scenario.contracts:
         problems.append(Problem("contracts", "a roster needs at least one contract (Contracts sheet)"))
     if scenario.settings.days > MAX_ROSTER_DAYS:
-        problems.append(Problem("days", f"a roster of weekly tours covers at most {MAX_ROSTER_DAYS} days; "
-                                        f"got {scenario.settings.days}"))
+        problems.append(
+            Problem(
+                "days",
+                f"a roster of weekly tours covers at most {MAX_ROSTER_DAYS} days; "
+                f"got {scenario.settings.days}",
+            )
+        )
     return problems
 
 
@@ -105,9 +110,13 @@ def _person_label(agent: Agent | None, number: int) -> tuple[str, str]:
     return agent.agent_id, agent.name
 
 
-def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
-                    shift_result: ScheduleResult | None = None,
-                    progress: ProgressCallback | None = None) -> RosterResult:
+def roster_scenario(
+    scenario: Scenario,
+    requirements: pd.DataFrame,
+    *,
+    shift_result: ScheduleResult | None = None,
+    progress: ProgressCallback | None = None,
+) -> RosterResult:
     """Roster every staffing group of a scenario with weekly tours of (named) people.
 
     Parameters
@@ -139,8 +148,11 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
     dates = horizon_dates(settings)
     agents_by_id = {a.agent_id: a for a in scenario.agents}
     group_names = [g.name for g in scenario.staffing_groups]
-    profiles: list[Profile] = (agent_profiles(scenario.agents, scenario.contracts, settings) if scenario.agents
-                               else anonymous_profiles(scenario.contracts, group_names, settings))
+    profiles: list[Profile] = (
+        agent_profiles(scenario.agents, scenario.contracts, settings)
+        if scenario.agents
+        else anonymous_profiles(scenario.contracts, group_names, settings)
+    )
     free: list[int | None] = [p.cap for p in profiles]
     class_counts = [0] * len(profiles)
     budget = float(settings.solver_time_limit_seconds)
@@ -159,8 +171,9 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
         if progress:
             progress(k / max(len(group_names), 1), f"tours of {group}")
         rows = requirements[requirements["group"] == group]
-        required = pd.Series(rows["required_scheduled"].to_numpy(dtype=float),
-                             index=pd.DatetimeIndex(rows["interval_start"]))
+        required = pd.Series(
+            rows["required_scheduled"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["interval_start"])
+        )
         templates = scenario.templates_of(group)
         need = _required_array(required, interval_starts)
         if not templates and not (need > 0).any():
@@ -173,8 +186,16 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
         local = [p for p, profile in enumerate(profiles) if group in profile.groups]
         names = {t.name for t in templates}
         rules = [r for r in scenario.break_rules if r.template in names]
-        model = build_tour_model(need, templates, rules, settings, group, [profiles[p] for p in local],
-                                 [free[p] for p in local], deferred=deferred)
+        model = build_tour_model(
+            need,
+            templates,
+            rules,
+            settings,
+            group,
+            [profiles[p] for p in local],
+            [free[p] for p in local],
+            deferred=deferred,
+        )
         models[group] = model
         for tour_class in model.classes:
             class_counts[local[tour_class.profile]] += 1
@@ -186,12 +207,16 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
         result = solve_tour_model(model, need, templates, rules, settings, left * share, deferred=deferred)
         results[group] = result
         if not result.has_solution:
-            explanations.append(f"{group}: the solver returned no roster ({result.status.value}: {result.message})")
+            explanations.append(
+                f"{group}: the solver returned no roster ({result.status.value}: {result.message})"
+            )
             continue
         split = split_tours(model)
         if split.unmatched_starts or split.empty_days:
-            explanations.append(f"{group}: {split.unmatched_starts} shift(s) found no tour and "
-                                f"{split.empty_days} tour-day(s) no shift (solver tolerance)")
+            explanations.append(
+                f"{group}: {split.unmatched_starts} shift(s) found no tour and "
+                f"{split.empty_days} tour-day(s) no shift (solver tolerance)"
+            )
         for tour in split.tours:
             tour.profile = local[tour.profile]
             if free[tour.profile] is not None:
@@ -205,9 +230,14 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
     for p, profile in enumerate(profiles):
         mine = [i for i, t in enumerate(tours) if t.profile == p]
         people = [agents_by_id[a] for a in profile.agents]
-        pairs = assign_profile(people, [tours[i] for i in mine], dates, settings.intervals_per_day,
-                               settings.interval_minutes,
-                               [weekend_allowed(a, profile.contract) for a in people])
+        pairs = assign_profile(
+            people,
+            [tours[i] for i in mine],
+            dates,
+            settings.intervals_per_day,
+            settings.interval_minutes,
+            [weekend_allowed(a, profile.contract) for a in people],
+        )
         taken = set()
         for a, c in pairs:
             owners[mine[c]] = people[a]
@@ -218,23 +248,37 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
             if class_counts[p] == 0:
                 reason = why_no_tour(profile, scenario, settings)
             else:
-                reason = (f"not needed this week: the cover used {len(mine)} of the {len(people)} people "
-                          f"of profile '{profile.key}'")
-            unassigned_rows.append((agent.agent_id, agent.name, agent.contract, ", ".join(agent.groups), reason))
+                reason = (
+                    f"not needed this week: the cover used {len(mine)} of the {len(people)} people "
+                    f"of profile '{profile.key}'"
+                )
+            unassigned_rows.append(
+                (agent.agent_id, agent.name, agent.contract, ", ".join(agent.groups), reason)
+            )
         if len(mine) > len(people) and people:
-            explanations.append(f"{len(mine) - len(people)} tour(s) of profile '{profile.key}' have no person")
+            explanations.append(
+                f"{len(mine) - len(people)} tour(s) of profile '{profile.key}' have no person"
+            )
     assign_seconds = time.perf_counter() - assign_started
     unassigned = pd.DataFrame(unassigned_rows, columns=list(UNASSIGNED_COLUMNS))
     shifts, activities, wellbeing, people_rows = _frames(tours, owners, profiles, interval_starts, settings)
     coverage_frames = []
     for group, need in needs.items():
-        cov = coverage_from_schedule(shifts[shifts["group"] == group], activities[activities["group"] == group],
-                                     need, interval_starts, group)
+        cov = coverage_from_schedule(
+            shifts[shifts["group"] == group],
+            activities[activities["group"] == group],
+            need,
+            interval_starts,
+            group,
+        )
         if group in deferred_of:
-            cov["short"] = deferred_lateness(cov["working"].to_numpy(dtype=float), deferred_of[group])["short_agents"]
+            cov["short"] = deferred_lateness(cov["working"].to_numpy(dtype=float), deferred_of[group])[
+                "short_agents"
+            ]
         if group in models and results[group].has_solution:
-            explanations += explain_people_shortfall(models[group], cov, shifts[shifts["group"] == group],
-                                                     profiles, free, scenario)
+            explanations += explain_people_shortfall(
+                models[group], cov, shifts[shifts["group"] == group], profiles, free, scenario
+            )
             explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
         coverage_frames.append(cov)
     if results:
@@ -243,24 +287,48 @@ def roster_scenario(scenario: Scenario, requirements: pd.DataFrame, *,
     else:
         combined = SolveResult(SolveStatus.optimal, 0.0, 0.0, 0.0, 0.0, "nothing to roster")
     schedule = ScheduleResult(
-        solve=combined, per_group=results, shifts=shifts, activities=activities,
-        coverage=_concat(coverage_frames, ("interval_start", "group", "required", "on_shift", "on_break",
-                                           "working", "short", "over")),
-        wellbeing=wellbeing, explanations=explanations, model_size=size)
+        solve=combined,
+        per_group=results,
+        shifts=shifts,
+        activities=activities,
+        coverage=_concat(
+            coverage_frames,
+            ("interval_start", "group", "required", "on_shift", "on_break", "working", "short", "over"),
+        ),
+        wellbeing=wellbeing,
+        explanations=explanations,
+        model_size=size,
+    )
     roster = _roster_grid(people_rows, shifts, dates, unassigned, agents_by_id)
     verification = verify_roster(shifts, activities, scenario)
     fairness = fairness_report(shifts, verification, scenario)
     price = _price(schedule, shift_result, shifts)
-    profile_frame = pd.DataFrame([
-        {"profile": prof.key, "contract": prof.contract.name, "groups": ", ".join(prof.groups),
-         "people": prof.cap if prof.cap is not None else math.nan,
-         "tours": sum(1 for t in tours if t.profile == p), "tour_classes": class_counts[p]}
-        for p, prof in enumerate(profiles)])
+    profile_frame = pd.DataFrame(
+        [
+            {
+                "profile": prof.key,
+                "contract": prof.contract.name,
+                "groups": ", ".join(prof.groups),
+                "people": prof.cap if prof.cap is not None else math.nan,
+                "tours": sum(1 for t in tours if t.profile == p),
+                "tour_classes": class_counts[p],
+            }
+            for p, prof in enumerate(profiles)
+        ]
+    )
     if progress:
         progress(1.0, f"rostered {roster['agent'].nunique()} people in {time.perf_counter() - started:.1f} s")
-    return RosterResult(schedule=schedule, roster=roster, verification=verification, fairness=fairness,
-                        unassigned=unassigned, price=price, profiles=profile_frame,
-                        assignment_seconds=assign_seconds, explanations=explanations)
+    return RosterResult(
+        schedule=schedule,
+        roster=roster,
+        verification=verification,
+        fairness=fairness,
+        unassigned=unassigned,
+        price=price,
+        profiles=profile_frame,
+        assignment_seconds=assign_seconds,
+        explanations=explanations,
+    )
 
 
 def _size_weight(scenario: Scenario, group: str) -> float:
@@ -271,19 +339,31 @@ def _size_weight(scenario: Scenario, group: str) -> float:
         return 1.0
     names = {t.name for t in templates}
     rules = [r for r in scenario.break_rules if r.template in names]
-    return float(_part_weights(templates, rules, scenario.settings, [(0, scenario.settings.interval_count)]).sum())
+    return float(
+        _part_weights(templates, rules, scenario.settings, [(0, scenario.settings.interval_count)]).sum()
+    )
 
 
-def _frames(tours: list[ConcreteTour], owners: dict[int, Agent | None], profiles: list[Profile],
-            interval_starts: pd.DatetimeIndex, settings: object) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                         pd.DataFrame, list[tuple]]:
+def _frames(
+    tours: list[ConcreteTour],
+    owners: dict[int, Agent | None],
+    profiles: list[Profile],
+    interval_starts: pd.DatetimeIndex,
+    settings: object,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[tuple]]:
     step = pd.Timedelta(minutes=settings.interval_minutes)  # type: ignore[attr-defined]
     origin = interval_starts[0]
     shift_rows, activity_rows, wellbeing_rows, people = [], [], [], []
-    order = sorted(range(len(tours)), key=lambda i: (owners.get(i) is None,
-                                                     owners[i].agent_id if owners.get(i) else "",
-                                                     tours[i].group, min(tours[i].shifts, default=0),
-                                                     min((s for s, _ in tours[i].shifts.values()), default=0)))
+    order = sorted(
+        range(len(tours)),
+        key=lambda i: (
+            owners.get(i) is None,
+            owners[i].agent_id if owners.get(i) else "",
+            tours[i].group,
+            min(tours[i].shifts, default=0),
+            min((s for s, _ in tours[i].shifts.values()), default=0),
+        ),
+    )
     number = 0
     for i in order:
         tour = tours[i]
@@ -300,19 +380,53 @@ def _frames(tours: list[ConcreteTour], owners: dict[int, Agent | None], profiles
             start = origin + s * step
             taken = tuple(p is not None for p in offsets)
             paid_hours = plan.paid_intervals(taken) * plan.interval_minutes / 60.0
-            shift_rows.append((person, tour.group, template.name, start, start + plan.length * step, paid_hours,
-                               paid_hours * template.cost_per_hour, name, profile.contract.name, profile.key))
+            shift_rows.append(
+                (
+                    person,
+                    tour.group,
+                    template.name,
+                    start,
+                    start + plan.length * step,
+                    paid_hours,
+                    paid_hours * template.cost_per_hour,
+                    name,
+                    profile.contract.name,
+                    profile.key,
+                )
+            )
             for p, activity in zip(offsets, plan.activities, strict=True):
                 if p is not None:
-                    activity_rows.append((person, tour.group, activity.activity, start + p * step,
-                                          start + (p + activity.duration) * step, activity.paid))
+                    activity_rows.append(
+                        (
+                            person,
+                            tour.group,
+                            activity.activity,
+                            start + p * step,
+                            start + (p + activity.duration) * step,
+                            activity.paid,
+                        )
+                    )
             taken_n, required_n, longest, gap, ok = _wellbeing_row(plan, offsets)
             stretch = template.max_work_stretch_minutes
-            wellbeing_rows.append((person, tour.group, template.name, taken_n, required_n, longest,
-                                   float(stretch) if stretch is not None else math.nan, gap, ok))
-    return (pd.DataFrame(shift_rows, columns=list(ROSTER_SHIFT_COLUMNS)),
-            pd.DataFrame(activity_rows, columns=list(ACTIVITY_COLUMNS)),
-            pd.DataFrame(wellbeing_rows, columns=list(WELLBEING_COLUMNS)), people)
+            wellbeing_rows.append(
+                (
+                    person,
+                    tour.group,
+                    template.name,
+                    taken_n,
+                    required_n,
+                    longest,
+                    float(stretch) if stretch is not None else math.nan,
+                    gap,
+                    ok,
+                )
+            )
+    return (
+        pd.DataFrame(shift_rows, columns=list(ROSTER_SHIFT_COLUMNS)),
+        pd.DataFrame(activity_rows, columns=list(ACTIVITY_COLUMNS)),
+        pd.DataFrame(wellbeing_rows, columns=list(WELLBEING_COLUMNS)),
+        people,
+    )
 
 
 def day_label(day: object) -> str:
@@ -321,8 +435,13 @@ def day_label(day: object) -> str:
     return f"{WEEKDAY_NAMES[stamp.weekday()]} {stamp:%d %b}"
 
 
-def _roster_grid(people: list[tuple], shifts: pd.DataFrame, dates: list, unassigned: pd.DataFrame,
-                 agents_by_id: dict[str, Agent]) -> pd.DataFrame:
+def _roster_grid(
+    people: list[tuple],
+    shifts: pd.DataFrame,
+    dates: list,
+    unassigned: pd.DataFrame,
+    agents_by_id: dict[str, Agent],
+) -> pd.DataFrame:
     labels = [day_label(d) for d in dates]
     rows = []
     by_agent = {a: f for a, f in shifts.groupby("agent", sort=False)} if len(shifts) else {}
@@ -337,27 +456,39 @@ def _roster_grid(people: list[tuple], shifts: pd.DataFrame, dates: list, unassig
         row["paid_hours"] = float(frame["paid_hours"].sum()) if frame is not None else 0.0
         row["days_worked"] = len(frame) if frame is not None else 0
         rows.append(row)
-    for agent_id, name, contract, groups, _reason in unassigned.itertuples(index=False):
+    for agent_id, name, contract, _groups, _reason in unassigned.itertuples(index=False):
         row = {"agent": agent_id, "name": name, "contract": contract, "group": "(not rostered)"}
         row.update(dict.fromkeys(labels, "off"))
         row["paid_hours"], row["days_worked"] = 0.0, 0
         rows.append(row)
-    return pd.DataFrame(rows, columns=["agent", "name", "contract", "group", *labels, "paid_hours", "days_worked"])
+    return pd.DataFrame(
+        rows, columns=["agent", "name", "contract", "group", *labels, "paid_hours", "days_worked"]
+    )
 
 
-def _price(schedule: ScheduleResult, shift_result: ScheduleResult | None, shifts: pd.DataFrame) -> dict[str, float]:
+def _price(
+    schedule: ScheduleResult, shift_result: ScheduleResult | None, shifts: pd.DataFrame
+) -> dict[str, float]:
     tour_labour = float(shifts["cost"].sum()) if len(shifts) else 0.0
-    price = {"tour_labour_cost": tour_labour, "tour_objective": float(schedule.solve.objective),
-             "tour_bound": float(schedule.solve.best_bound), "tour_gap": float(schedule.solve.gap)}
+    price = {
+        "tour_labour_cost": tour_labour,
+        "tour_objective": float(schedule.solve.objective),
+        "tour_bound": float(schedule.solve.best_bound),
+        "tour_gap": float(schedule.solve.gap),
+    }
     if shift_result is not None:
         shift_labour = float(shift_result.shifts["cost"].sum()) if len(shift_result.shifts) else 0.0
-        price.update({"shift_labour_cost": shift_labour, "shift_objective": float(shift_result.solve.objective),
-                      "shift_bound": float(shift_result.solve.best_bound),
-                      "labour_premium": tour_labour / shift_labour - 1.0 if shift_labour > 0 else math.nan,
-                      "objective_premium_over_shift_bound":
-                          float(schedule.solve.objective) / float(shift_result.solve.best_bound) - 1.0
-                          if shift_result.solve.best_bound and math.isfinite(shift_result.solve.best_bound)
-                          else math.nan})
+        price.update(
+            {
+                "shift_labour_cost": shift_labour,
+                "shift_objective": float(shift_result.solve.objective),
+                "shift_bound": float(shift_result.solve.best_bound),
+                "labour_premium": tour_labour / shift_labour - 1.0 if shift_labour > 0 else math.nan,
+                "objective_premium_over_shift_bound": float(schedule.solve.objective)
+                / float(shift_result.solve.best_bound)
+                - 1.0
+                if shift_result.solve.best_bound and math.isfinite(shift_result.solve.best_bound)
+                else math.nan,
+            }
+        )
     return price
-
-

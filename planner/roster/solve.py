@@ -38,8 +38,8 @@ from planner.types import BreakRule, Settings, ShiftTemplate
 TOUR_PHASE_SHARE = 0.75
 """Share of a group's time limit given to phase 1 (the tours); phase 2's day models are small."""
 RETRY_SECONDS = 10.0
-"""When phase 1 finds no tours within its share, it is given this much more once (a plan late by
-seconds beats a group without anyone)."""
+"""When a phase finds no solution within its share, it is given once more up to this many seconds
+(at most the group's own limit): a plan late by seconds beats a group without anyone."""
 
 
 def relax_shift_integrality(model: TourModel) -> None:
@@ -61,9 +61,15 @@ def band_counts(model: TourModel) -> dict[tuple[int, int, int], int]:
     return counts
 
 
-def solve_tour_model(model: TourModel, need: np.ndarray, templates: Sequence[ShiftTemplate],
-                     break_rules: Sequence[BreakRule], settings: Settings, time_limit_seconds: float,
-                     deferred: DeferredWork | None = None) -> SolveResult:
+def solve_tour_model(
+    model: TourModel,
+    need: np.ndarray,
+    templates: Sequence[ShiftTemplate],
+    break_rules: Sequence[BreakRule],
+    settings: Settings,
+    time_limit_seconds: float,
+    deferred: DeferredWork | None = None,
+) -> SolveResult:
     """Solve ``model`` in the two phases of the module docstring; values land on its variables.
 
     Parameters
@@ -82,41 +88,73 @@ def solve_tour_model(model: TourModel, need: np.ndarray, templates: Sequence[Shi
     """
     started = time.perf_counter()
     relax_shift_integrality(model)
-    first = solve(model.problem, settings, time_limit_seconds=time_limit_seconds * TOUR_PHASE_SHARE,
-                  gap=settings.solver_gap)
+    first = solve(
+        model.problem,
+        settings,
+        time_limit_seconds=time_limit_seconds * TOUR_PHASE_SHARE,
+        gap=settings.solver_gap,
+    )
     if not first.has_solution:
-        first = solve(model.problem, settings, time_limit_seconds=RETRY_SECONDS, gap=settings.solver_gap)
+        first = solve(
+            model.problem,
+            settings,
+            time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
+            gap=settings.solver_gap,
+        )
     if not first.has_solution:
         return first
     counts = band_counts(model)
     base = model.base
-    tie_breaker = sum(float(var.varValue or 0.0) * cost for var, cost in base.cost_terms
-                      if var.name.startswith("tour_"))
-    parts = [(0, settings.interval_count)] if deferred is not None else \
-        independent_parts(templates, break_rules, settings)
+    tie_breaker = sum(
+        float(var.varValue or 0.0) * cost for var, cost in base.cost_terms if var.name.startswith("tour_")
+    )
+    parts = (
+        [(0, settings.interval_count)]
+        if deferred is not None
+        else independent_parts(templates, break_rules, settings)
+    )
     owners = [band_of_start(bands) for bands in model.bands]
     objective, statuses = tie_breaker, []
     for k, (a, b) in enumerate(parts):
         window = None if len(parts) == 1 else (a, b)
-        part = build_group_model(need[a:b], templates, break_rules, settings, base.group, deferred=deferred,
-                                 window=window)
+        part = build_group_model(
+            need[a:b], templates, break_rules, settings, base.group, deferred=deferred, window=window
+        )
         rows: dict[tuple[int, int, int], list[pulp.LpVariable]] = {}
         for t in range(len(part.plans)):
             for s, d in zip(part.starts[t], part.start_days[t], strict=True):
-                minute = start_minute(int(s) + a, int(d), settings.intervals_per_day, settings.interval_minutes)
+                minute = start_minute(
+                    int(s) + a, int(d), settings.intervals_per_day, settings.interval_minutes
+                )
                 rows.setdefault((t, owners[t][minute], int(d)), []).append(part.x[(t, int(s))])
         for key, variables in rows.items():
-            part.add("tour_band", pulp.LpAffineExpression([(v, 1.0) for v in variables]) == counts.get(key, 0))
+            part.add(
+                "tour_band", pulp.LpAffineExpression([(v, 1.0) for v in variables]) == counts.get(key, 0)
+            )
         left = max(time_limit_seconds - (time.perf_counter() - started), 0.0)
-        result = solve(part.problem, settings, time_limit_seconds=max(left / (len(parts) - k), 0.5),
-                       gap=settings.solver_gap / 4)
+        result = solve(
+            part.problem,
+            settings,
+            time_limit_seconds=max(left / (len(parts) - k), 0.5),
+            gap=settings.solver_gap / 4,
+        )
         if not result.has_solution:  # once more, past the budget: a late plan beats an empty part
-            result = solve(part.problem, settings, time_limit_seconds=RETRY_SECONDS, gap=settings.solver_gap / 4)
+            result = solve(
+                part.problem,
+                settings,
+                time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
+                gap=settings.solver_gap / 4,
+            )
         statuses.append(result.status)
         if not result.has_solution:
-            return SolveResult(result.status, math.nan, first.best_bound, math.nan,
-                               time.perf_counter() - started,
-                               f"tours found, but no shifts and breaks for part {k + 1}: {result.message}")
+            return SolveResult(
+                result.status,
+                math.nan,
+                first.best_bound,
+                math.nan,
+                time.perf_counter() - started,
+                f"tours found, but no shifts and breaks for part {k + 1}: {result.message}",
+            )
         objective += float(result.objective)
         for (t, s), var in part.x.items():
             base.x[(t, s + a)].varValue = var.varValue
@@ -127,5 +165,11 @@ def solve_tour_model(model: TourModel, need: np.ndarray, templates: Sequence[Shi
     bound = min(float(first.best_bound), objective) if math.isfinite(first.best_bound) else math.nan
     gap = relative_gap(objective, bound)
     status = SolveStatus.optimal if gap <= settings.solver_gap + 1e-12 else SolveStatus.feasible
-    return SolveResult(status, objective, bound, gap, time.perf_counter() - started,
-                       f"tours: {first.message}; shifts and breaks in {len(parts)} part(s)")
+    return SolveResult(
+        status,
+        objective,
+        bound,
+        gap,
+        time.perf_counter() - started,
+        f"tours: {first.message}; shifts and breaks in {len(parts)} part(s)",
+    )

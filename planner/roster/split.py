@@ -50,12 +50,23 @@ def split_tours(model: TourModel) -> SplitResult:
     counts = solved_tour_counts(model)
     tours: list[ConcreteTour] = []
     working: dict[tuple[int, int, int], list[ConcreteTour]] = {}
-    for k in sorted(counts, key=lambda k: (model.classes[k].template, model.classes[k].band,
-                                           model.classes[k].days, model.classes[k].profile)):
+    for k in sorted(
+        counts,
+        key=lambda k: (
+            model.classes[k].template,
+            model.classes[k].band,
+            model.classes[k].days,
+            model.classes[k].profile,
+        ),
+    ):
         tour_class = model.classes[k]
         for _ in range(counts[k]):
-            tour = ConcreteTour(group=base.group, profile=tour_class.profile, tour_class=k,
-                                plan=base.plans[tour_class.template])
+            tour = ConcreteTour(
+                group=base.group,
+                profile=tour_class.profile,
+                tour_class=k,
+                plan=base.plans[tour_class.template],
+            )
             tours.append(tour)
             for d in tour_class.days:
                 working.setdefault((tour_class.template, tour_class.band, d), []).append(tour)
@@ -65,7 +76,9 @@ def split_tours(model: TourModel) -> SplitResult:
         if not agents:
             continue
         plan = base.plans[t]
-        breaks = [{p: _count(base.y[(t, s, j, p)]) for p in a.positions} for j, a in enumerate(plan.activities)]
+        breaks = [
+            {p: _count(base.y[(t, s, j, p)]) for p in a.positions} for j, a in enumerate(plan.activities)
+        ]
         skips = [_count(base.skip.get((t, s, j))) for j in range(len(plan.activities))]
         for offsets in agent_breaks(plan, breaks, skips, agents):
             units.setdefault(key, []).append((s, offsets))

@@ -133,8 +133,9 @@ def horizon_dates(settings: Settings) -> list[date]:
     return [settings.start_date + timedelta(days=k) for k in range(settings.days)]
 
 
-def agent_profiles(agents: Sequence[Agent], contracts: Sequence[Contract],
-                   settings: Settings) -> list[Profile]:
+def agent_profiles(
+    agents: Sequence[Agent], contracts: Sequence[Contract], settings: Settings
+) -> list[Profile]:
     """Group named agents into :class:`Profile` s (same contract, skills, availability, weekend cap)."""
     by_name = {c.name: c for c in contracts}
     dates = horizon_dates(settings)
@@ -148,16 +149,26 @@ def agent_profiles(agents: Sequence[Agent], contracts: Sequence[Contract],
         contract = by_name[contract_name]
         weekend = sum(1 for a in members if weekend_allowed(a, contract))
         where = _windows_label(windows, dates) or "all week"
-        profiles.append(Profile(key=f"{contract_name} · {'+'.join(groups)} · {where}", contract=contract,
-                                groups=groups, windows=windows, agents=tuple(a.agent_id for a in members),
-                                cap=len(members), weekend_cap=None if weekend == len(members) else weekend))
+        profiles.append(
+            Profile(
+                key=f"{contract_name} · {'+'.join(groups)} · {where}",
+                contract=contract,
+                groups=groups,
+                windows=windows,
+                agents=tuple(a.agent_id for a in members),
+                cap=len(members),
+                weekend_cap=None if weekend == len(members) else weekend,
+            )
+        )
     return profiles
 
 
 def weekend_allowed(agent: Agent, contract: Contract) -> bool:
     """Whether the agent may work this weekend (``max_weekends_per_4_weeks`` with recent weekends)."""
-    return (contract.max_weekends_per_4_weeks is None
-            or agent.recent_weekends_worked < contract.max_weekends_per_4_weeks)
+    return (
+        contract.max_weekends_per_4_weeks is None
+        or agent.recent_weekends_worked < contract.max_weekends_per_4_weeks
+    )
 
 
 def _windows_label(windows: Sequence[DayWindow | None], dates: Sequence[date]) -> str:
@@ -172,12 +183,16 @@ def _windows_label(windows: Sequence[DayWindow | None], dates: Sequence[date]) -
     return ", ".join(f"{'/'.join(days)} {text}" for text, days in parts.items())
 
 
-def anonymous_profiles(contracts: Sequence[Contract], groups: Sequence[str],
-                       settings: Settings) -> list[Profile]:
+def anonymous_profiles(
+    contracts: Sequence[Contract], groups: Sequence[str], settings: Settings
+) -> list[Profile]:
     """One profile per (contract, group), available all week, capped by ``max_agents``."""
     windows = tuple(DayWindow() for _ in range(settings.days))
-    return [Profile(key=f"{c.name} · {g}", contract=c, groups=(g,), windows=windows, agents=(),
-                    cap=c.max_agents) for c in contracts for g in groups]
+    return [
+        Profile(key=f"{c.name} · {g}", contract=c, groups=(g,), windows=windows, agents=(), cap=c.max_agents)
+        for c in contracts
+        for g in groups
+    ]
 
 
 @dataclass(frozen=True)
@@ -205,9 +220,13 @@ class TourClass:
     paid_hours: float
 
 
-def tour_classes(plans: Sequence[TemplatePlan], bands: Sequence[Sequence[tuple[int, ...]]],
-                 profiles: Sequence[Profile], settings: Settings,
-                 starts_on_day: Sequence[set[int]]) -> list[TourClass]:
+def tour_classes(
+    plans: Sequence[TemplatePlan],
+    bands: Sequence[Sequence[tuple[int, ...]]],
+    profiles: Sequence[Profile],
+    settings: Settings,
+    starts_on_day: Sequence[set[int]],
+) -> list[TourClass]:
     """Every tour class that keeps its profile's contract and availability (module docstring).
 
     Parameters
@@ -237,7 +256,11 @@ def tour_classes(plans: Sequence[TemplatePlan], bands: Sequence[Sequence[tuple[i
             length = plan.template.length_minutes
             projected: set[tuple[int, ...]] = set()
             for flags in patterns:
-                if not contract.min_hours_per_week - 1e-9 <= sum(flags) * hours <= contract.max_hours_per_week + 1e-9:
+                if (
+                    not contract.min_hours_per_week - 1e-9
+                    <= sum(flags) * hours
+                    <= contract.max_hours_per_week + 1e-9
+                ):
                     continue
                 days = tuple(k for k, w in enumerate(weekdays) if flags[w])
                 if days:
