@@ -382,3 +382,36 @@ def test_scenario_checks_agent_references() -> None:
         scenario(agents=(Agent("A1", "x", "unknown", ("email",)), Agent("A1", "y", "full-time", ("voice",))))
     text = str(error.value)
     assert "unknown contract 'unknown'" in text and "unknown staffing group" in text and "used twice" in text
+
+
+def test_contract_hours_no_template_reaches_are_explained() -> None:
+    # 8 h shifts (8 paid hours, no unpaid break) on 5 days make 40 h: 30–32 h is out of reach
+    odd = Contract("thirty", 30.0, 32.0, min_days_per_week=5, max_days_per_week=5)
+    result = roster_scenario(scenario(contracts=(odd, FIVE_DAYS)), requirements(weekly_need(1, 1)))
+    lines = [line for line in result.explanations if line.startswith("thirty")]
+    assert lines and "needs 30–32 paid hours" in lines[0] and "5 × 8 h = 40 h" in lines[0]
+    assert (
+        result.verification["ok"].all()
+        and (result.schedule.shifts["profile"].str.startswith("full-time")).all()
+    )
+
+
+def test_tours_matched_to_a_day_by_day_schedule() -> None:
+    """The second candidate: tours whose band-day shifts equal a day-by-day schedule where they can."""
+    from planner.roster.solve import band_counts, match_day_shifts
+    from planner.scheduling import schedule_requirement
+
+    need = weekly_need(2, 2)  # 2 every day: the day model starts 2 shifts a day, 14 a week
+    day = schedule_requirement(need, HOURLY.interval_starts(), [DAY], [], HOURLY, "voice")
+    profiles = anonymous_profiles([FIVE_DAYS], ["voice"], HOURLY)
+    model = build_tour_model(need, [DAY], [], HOURLY, "voice", profiles, [3])
+    assert len(day.shifts) == 14
+    tours = match_day_shifts(model, day.shifts, HOURLY, 10.0)
+    # 14 shift-days need three five-day tours (15 ≥ 14): a missed shift costs twice its labour
+    assert tours is not None and sum(tours.values()) == 3  # and the head-count cap (3) holds
+    counts = band_counts(model, tours)
+    assert sum(counts.values()) == 15
+    per_day: dict[int, int] = {}
+    for (_, _, d), n in counts.items():
+        per_day[d] = per_day.get(d, 0) + n
+    assert all(per_day.get(d, 0) >= 2 for d in range(7))  # every day's two shifts are taken

@@ -204,7 +204,13 @@ def roster_scenario(
         size["tour_classes"] = size.get("tour_classes", 0) + len(model.classes)
         left = max(budget - (time.perf_counter() - started), min(0.5, budget))
         share = float(weights[k] / max(weights[k:].sum(), 1.0))
-        result = solve_tour_model(model, need, templates, rules, settings, left * share, deferred=deferred)
+        day_shifts = None
+        if shift_result is not None and len(shift_result.shifts):
+            day_shifts = shift_result.shifts[shift_result.shifts["group"] == group]
+        result = solve_tour_model(
+            model, need, templates, rules, settings, left * share, deferred=deferred, day_shifts=day_shifts
+        )
+
         results[group] = result
         if not result.has_solution:
             explanations.append(
@@ -258,6 +264,11 @@ def roster_scenario(
         if len(mine) > len(people) and people:
             explanations.append(
                 f"{len(mine) - len(people)} tour(s) of profile '{profile.key}' have no person"
+            )
+    for p, profile in enumerate(profiles):
+        if not profile.agents and class_counts[p] == 0:  # anonymous: say why a contract makes no tours
+            explanations.append(
+                f"{profile.key}: no tour possible — {why_no_tour(profile, scenario, settings)}"
             )
     assign_seconds = time.perf_counter() - assign_started
     unassigned = pd.DataFrame(unassigned_rows, columns=list(UNASSIGNED_COLUMNS))

@@ -15,22 +15,31 @@ numbers *given* whole tours. So:
    tours working that day in that band — small models solved by full branch-and-bound. Deferred
    (email) groups keep the whole horizon as one part (work carries across days).
 
+When phase 1 has no tours in its time (a loaded machine) or stops above the target gap, and the
+day-by-day shift model's schedule of the same group is at hand (the pipeline computes it to price
+the tours), a second candidate is built: :func:`match_day_shifts` picks integer tours whose shifts per
+(template, band, day) come closest to that schedule's — a small integer program of the tour counts
+alone — and phase 2 places its shifts and breaks; the cheaper candidate is kept.
+
 The values are written back onto the tour model's variables, so :func:`planner.roster.split.split_tours`
 reads an integral solution in which every linking row holds exactly. The reported gap is the
-phase-2 objective against the phase-1 bound: an honest gap of the whole tour model.
+phase-2 objective against the phase-1 bound (the tour model's LP bound at least): an honest gap of
+the whole tour model.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pulp
 
-from planner.roster.model import TourModel, solved_tour_counts
-from planner.roster.tours import band_of_start, start_minute
+from planner.roster.model import MULTI_SKILL_TOUR_COST, TourModel, solved_tour_counts
+from planner.roster.tours import WEEKEND_DAYS, band_of_start, start_minute
 from planner.scheduling import DeferredWork, build_group_model, independent_parts
 from planner.solver import SolveResult, SolveStatus, relative_gap, solve
 from planner.types import BreakRule, Settings, ShiftTemplate
@@ -50,10 +59,10 @@ def relax_shift_integrality(model: TourModel) -> None:
             var.cat = pulp.LpContinuous
 
 
-def band_counts(model: TourModel) -> dict[tuple[int, int, int], int]:
-    """Tours working each (template, band, day) in the solved phase-1 model."""
+def band_counts(model: TourModel, tours: Mapping[int, int]) -> dict[tuple[int, int, int], int]:
+    """Tours working each (template, band, day), from tours per class."""
     counts: dict[tuple[int, int, int], int] = {}
-    for k, n in solved_tour_counts(model).items():
+    for k, n in tours.items():
         tour = model.classes[k]
         for d in tour.days:
             key = (tour.template, tour.band, d)
@@ -61,52 +70,96 @@ def band_counts(model: TourModel) -> dict[tuple[int, int, int], int]:
     return counts
 
 
-def solve_tour_model(
+UNMATCHED_SHIFT_FACTOR = 2.0
+"""In :func:`match_day_shifts`, a day-by-day shift no tour takes costs this many times the shift's
+labour (its cover is then likely short)."""
+
+
+def match_day_shifts(
+    model: TourModel, day_shifts: pd.DataFrame, settings: Settings, time_limit_seconds: float
+) -> dict[int, int] | None:
+    """Integer tours whose shifts per (template, band, day) come closest to a day-by-day schedule.
+
+    min Σ_k cost_k tours_k + Σ_key UNMATCHED_SHIFT_FACTOR × shift cost × under_key subject to
+    Σ_{k of key} tours_k + under_key − over_key = shifts of the schedule in key, the head-count and
+    weekend caps of the tour model. Tours per class, or None without a solution.
+    """
+    base = model.base
+    index = {plan.name: t for t, plan in enumerate(base.plans)}
+    origin = pd.Timestamp(settings.start_date)
+    step = pd.Timedelta(minutes=settings.interval_minutes)
+    target: dict[tuple[int, int, int], int] = {}
+    for name, start in zip(day_shifts["template"], day_shifts["start"], strict=True):
+        t = index.get(str(name))
+        key = None if t is None else model.start_key.get((t, int((pd.Timestamp(start) - origin) // step)))
+        if key is not None:
+            target[key] = target.get(key, 0) + 1
+    problem = pulp.LpProblem(f"match_{base.group}", pulp.LpMinimize)
+    tours = {k: problem.add_variable(f"m_{k}", 0, None, pulp.LpInteger) for k in range(len(model.classes))}
+    cost: list[tuple[pulp.LpVariable, float]] = []
+    by_key: dict[tuple[int, int, int], list[pulp.LpVariable]] = {}
+    for k, tour in enumerate(model.classes):
+        template = base.plans[tour.template].template
+        extra = MULTI_SKILL_TOUR_COST if len(model.profiles[tour.profile].groups) > 1 else 0.0
+        cost.append((tours[k], tour.paid_hours * template.cost_per_hour + extra))
+        for d in tour.days:
+            by_key.setdefault((tour.template, tour.band, d), []).append(tours[k])
+    for key, variables in by_key.items():
+        under = problem.add_variable(f"under_{key[0]}_{key[1]}_{key[2]}", 0, None)
+        over = problem.add_variable(f"over_{key[0]}_{key[1]}_{key[2]}", 0, None)
+        plan = base.plans[key[0]]
+        cost.append((under, UNMATCHED_SHIFT_FACTOR * plan.paid_hours * plan.template.cost_per_hour))
+        terms = [(v, 1.0) for v in variables] + [(under, 1.0), (over, -1.0)]
+        problem.addConstraint(pulp.LpAffineExpression(terms) == float(target.get(key, 0)))
+    weekdays = [(settings.start_date.weekday() + d) % 7 for d in range(settings.days)]
+    for p, profile in enumerate(model.profiles):
+        mine = [k for k, tour in enumerate(model.classes) if tour.profile == p]
+        if mine and model.caps[p] is not None:
+            problem.addConstraint(pulp.lpSum(tours[k] for k in mine) <= model.caps[p])
+        if mine and profile.weekend_cap is not None:
+            weekend = [
+                tours[k] for k in mine if any(weekdays[d] in WEEKEND_DAYS for d in model.classes[k].days)
+            ]
+            if weekend:
+                problem.addConstraint(pulp.lpSum(weekend) <= profile.weekend_cap)
+    problem.setObjective(pulp.LpAffineExpression(cost))
+    result = solve(
+        problem, settings, time_limit_seconds=max(time_limit_seconds, 0.5), gap=settings.solver_gap
+    )
+    if not result.has_solution:
+        return None
+    return {
+        k: round(v.varValue) for k, v in tours.items() if v.varValue is not None and round(v.varValue) > 0
+    }
+
+
+@dataclass
+class _Candidate:
+    """Tours per class with the shift and break values of phase 2 (not yet on the model)."""
+
+    tours: dict[int, int]
+    objective: float
+    parts: list[tuple[int, object]]
+    message: str
+
+
+def _place_shifts(
     model: TourModel,
+    tours: dict[int, int],
     need: np.ndarray,
     templates: Sequence[ShiftTemplate],
     break_rules: Sequence[BreakRule],
     settings: Settings,
-    time_limit_seconds: float,
-    deferred: DeferredWork | None = None,
-) -> SolveResult:
-    """Solve ``model`` in the two phases of the module docstring; values land on its variables.
-
-    Parameters
-    ----------
-    model : TourModel
-        Built by :func:`planner.roster.model.build_tour_model` from the same inputs.
-    need, templates, break_rules, settings, deferred : the inputs the model was built from.
-    time_limit_seconds : float
-        Wall-clock limit of both phases together, s.
-
-    Returns
-    -------
-    SolveResult
-        Objective of the integral solution (labour + shortfall + over-staffing + skip penalties +
-        the multi-skill tie-breaker), the phase-1 bound and their gap.
-    """
-    started = time.perf_counter()
-    relax_shift_integrality(model)
-    first = solve(
-        model.problem,
-        settings,
-        time_limit_seconds=time_limit_seconds * TOUR_PHASE_SHARE,
-        gap=settings.solver_gap,
-    )
-    if not first.has_solution:
-        first = solve(
-            model.problem,
-            settings,
-            time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
-            gap=settings.solver_gap,
-        )
-    if not first.has_solution:
-        return first
-    counts = band_counts(model)
+    deferred: DeferredWork | None,
+    deadline: float,
+) -> _Candidate | None:
+    """Phase 2 for given tours: per independent part, shifts and breaks inside the fixed band counts."""
     base = model.base
-    tie_breaker = sum(
-        float(var.varValue or 0.0) * cost for var, cost in base.cost_terms if var.name.startswith("tour_")
+    counts = band_counts(model, tours)
+    objective = sum(
+        MULTI_SKILL_TOUR_COST * n
+        for k, n in tours.items()
+        if len(model.profiles[model.classes[k].profile].groups) > 1
     )
     parts = (
         [(0, settings.interval_count)]
@@ -114,7 +167,7 @@ def solve_tour_model(
         else independent_parts(templates, break_rules, settings)
     )
     owners = [band_of_start(bands) for bands in model.bands]
-    objective, statuses = tie_breaker, []
+    solved: list[tuple[int, object]] = []
     for k, (a, b) in enumerate(parts):
         window = None if len(parts) == 1 else (a, b)
         part = build_group_model(
@@ -131,45 +184,135 @@ def solve_tour_model(
             part.add(
                 "tour_band", pulp.LpAffineExpression([(v, 1.0) for v in variables]) == counts.get(key, 0)
             )
-        left = max(time_limit_seconds - (time.perf_counter() - started), 0.0)
+        left = max(deadline - time.perf_counter(), 0.0)
         result = solve(
             part.problem,
             settings,
             time_limit_seconds=max(left / (len(parts) - k), 0.5),
             gap=settings.solver_gap / 4,
         )
-        if not result.has_solution:  # once more, past the budget: a late plan beats an empty part
+        if not result.has_solution:  # once more, a little past the budget: a late plan beats an empty part
             result = solve(
-                part.problem,
-                settings,
-                time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
-                gap=settings.solver_gap / 4,
+                part.problem, settings, time_limit_seconds=RETRY_SECONDS, gap=settings.solver_gap / 4
             )
-        statuses.append(result.status)
         if not result.has_solution:
-            return SolveResult(
-                result.status,
-                math.nan,
-                first.best_bound,
-                math.nan,
-                time.perf_counter() - started,
-                f"tours found, but no shifts and breaks for part {k + 1}: {result.message}",
-            )
+            return None
         objective += float(result.objective)
-        for (t, s), var in part.x.items():
-            base.x[(t, s + a)].varValue = var.varValue
-        for (t, s, j, p), var in part.y.items():
-            base.y[(t, s + a, j, p)].varValue = var.varValue
-        for (t, s, j), var in part.skip.items():
-            base.skip[(t, s + a, j)].varValue = var.varValue
-    bound = min(float(first.best_bound), objective) if math.isfinite(first.best_bound) else math.nan
-    gap = relative_gap(objective, bound)
-    status = SolveStatus.optimal if gap <= settings.solver_gap + 1e-12 else SolveStatus.feasible
-    return SolveResult(
-        status,
-        objective,
-        bound,
-        gap,
-        time.perf_counter() - started,
-        f"tours: {first.message}; shifts and breaks in {len(parts)} part(s)",
+        solved.append(
+            (
+                a,
+                {
+                    "x": {key: v.varValue for key, v in part.x.items()},
+                    "y": {key: v.varValue for key, v in part.y.items()},
+                    "skip": {key: v.varValue for key, v in part.skip.items()},
+                },
+            )
+        )
+    return _Candidate(tours, objective, solved, f"shifts and breaks in {len(parts)} part(s)")
+
+
+def _write_back(model: TourModel, candidate: _Candidate) -> None:
+    base = model.base
+    for k, var in model.tours.items():
+        var.varValue = float(candidate.tours.get(k, 0))
+    for var in (*base.x.values(), *base.y.values(), *base.skip.values()):
+        var.varValue = 0.0
+    for a, values in candidate.parts:
+        for (t, s), value in values["x"].items():  # type: ignore[index]
+            base.x[(t, s + a)].varValue = value
+        for (t, s, j, p), value in values["y"].items():  # type: ignore[index]
+            base.y[(t, s + a, j, p)].varValue = value
+        for (t, s, j), value in values["skip"].items():  # type: ignore[index]
+            base.skip[(t, s + a, j)].varValue = value
+
+
+def solve_tour_model(
+    model: TourModel,
+    need: np.ndarray,
+    templates: Sequence[ShiftTemplate],
+    break_rules: Sequence[BreakRule],
+    settings: Settings,
+    time_limit_seconds: float,
+    deferred: DeferredWork | None = None,
+    day_shifts: pd.DataFrame | None = None,
+) -> SolveResult:
+    """Solve ``model`` as in the module docstring; the chosen solution's values land on its variables.
+
+    Parameters
+    ----------
+    model : TourModel
+        Built by :func:`planner.roster.model.build_tour_model` from the same inputs.
+    need, templates, break_rules, settings, deferred : the inputs the model was built from.
+    time_limit_seconds : float
+        Wall-clock limit of all phases together, s (a phase that finds nothing gets up to
+        :data:`RETRY_SECONDS` more once, never more than this limit).
+    day_shifts : pandas.DataFrame, optional
+        The day-by-day shift model's shifts of this group (``template``, ``start``): the second
+        candidate (:func:`match_day_shifts`).
+
+    Returns
+    -------
+    SolveResult
+        Objective of the integral solution (labour + shortfall + over-staffing + skip penalties +
+        the multi-skill tie-breaker), the bound and their gap.
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit_seconds
+    relax_shift_integrality(model)
+    first = solve(
+        model.problem,
+        settings,
+        time_limit_seconds=time_limit_seconds * TOUR_PHASE_SHARE,
+        gap=settings.solver_gap,
     )
+    if not first.has_solution and day_shifts is None:
+        first = solve(
+            model.problem,
+            settings,
+            time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
+            gap=settings.solver_gap,
+        )
+    bound = float(first.best_bound) if math.isfinite(first.best_bound) else math.nan
+    candidates: list[_Candidate] = []
+    if first.has_solution:
+        found = _place_shifts(
+            model, solved_tour_counts(model), need, templates, break_rules, settings, deferred, deadline
+        )
+        if found is not None:
+            found.message = f"tours: {first.message}; {found.message}"
+            candidates.append(found)
+    best_gap = relative_gap(candidates[0].objective, bound) if candidates else math.inf
+    if day_shifts is not None and len(day_shifts) and not best_gap <= settings.solver_gap:
+        left = max(deadline - time.perf_counter(), 0.0)
+        matched = match_day_shifts(model, day_shifts, settings, min(left / 2, RETRY_SECONDS))
+        if matched is not None:
+            found = _place_shifts(
+                model,
+                matched,
+                need,
+                templates,
+                break_rules,
+                settings,
+                deferred,
+                max(deadline, time.perf_counter() + 2.0),
+            )
+            if found is not None:
+                found.message = (
+                    f"tours matched to the day-by-day schedule (phase 1: {first.message}); {found.message}"
+                )
+                candidates.append(found)
+    if not candidates:
+        return SolveResult(
+            first.status if not first.has_solution else SolveStatus.time_limit_no_solution,
+            math.nan,
+            bound,
+            math.nan,
+            time.perf_counter() - started,
+            f"no roster in time: {first.message}",
+        )
+    best = min(candidates, key=lambda c: c.objective)
+    _write_back(model, best)
+    bound = min(bound, best.objective) if math.isfinite(bound) else math.nan
+    gap = relative_gap(best.objective, bound)
+    status = SolveStatus.optimal if gap <= settings.solver_gap + 1e-12 else SolveStatus.feasible
+    return SolveResult(status, best.objective, bound, gap, time.perf_counter() - started, best.message)
