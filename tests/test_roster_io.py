@@ -230,3 +230,24 @@ def test_no_agents_gives_an_anonymous_roster_of_person_weeks() -> None:
     assert (shifts.groupby("agent").size() == 5).all()
     assert plan.roster.verification["ok"].all()
     assert FULL_DAY.fits(0, 1440)
+
+
+def test_a_horizon_longer_than_a_week_falls_back_to_shifts_and_says_so() -> None:
+    from dataclasses import replace
+
+    sc = tiny_scenario()
+    settings = replace(SETTINGS, days=14)
+    starts = settings.interval_starts()
+    hours = starts.hour.to_numpy()
+    forecast = pd.DataFrame(
+        {
+            "interval_start": starts,
+            "channel": "voice",
+            "segment": "all",
+            "contacts": np.where((hours >= 9) & (hours < 17), 10.0, 0.0),
+            "aht_seconds": np.nan,
+        }
+    )
+    plan = pipeline.run_plan(sc.replace(settings=settings, forecast=forecast), mix=False)
+    assert plan.roster is None and plan.schedule is not None
+    assert any("Roster not computed" in note and "at most 7 days" in note for note in plan.explanations)

@@ -158,7 +158,9 @@ def build_tour_model(
     """
     if len(caps) != len(profiles):
         raise ValueError(f"caps must have one entry per profile ({len(profiles)}), got {len(caps)}")
-    base = build_group_model(required, templates, break_rules, settings, group, deferred=deferred)
+    base = build_group_model(
+        required, templates, break_rules, settings, group, deferred=deferred, branching_aid=False
+    )
     bands = []
     for plan in base.plans:
         widths = [p.contract.max_start_variance_minutes for p in profiles] or [0]

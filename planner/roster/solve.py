@@ -17,8 +17,8 @@ numbers *given* whole tours. So:
 
 When phase 1 has no tours in its time (a loaded machine) or stops above the target gap, and the
 day-by-day shift model's schedule of the same group is at hand (the pipeline computes it to price
-the tours), a second candidate is built: :func:`match_day_shifts` picks integer tours whose shifts per
-(template, band, day) come closest to that schedule's — a small integer program of the tour counts
+the tours), a second candidate is built: :func:`match_day_shifts` picks integer tours whose agents on
+shift per interval come closest to that schedule's — a small integer program of the tour counts
 alone — and phase 2 places its shifts and breaks; the cheaper candidate is kept.
 
 The values are written back onto the tour model's variables, so :func:`planner.roster.split.split_tours`
@@ -70,47 +70,56 @@ def band_counts(model: TourModel, tours: Mapping[int, int]) -> dict[tuple[int, i
     return counts
 
 
-UNMATCHED_SHIFT_FACTOR = 2.0
-"""In :func:`match_day_shifts`, a day-by-day shift no tour takes costs this many times the shift's
-labour (its cover is then likely short)."""
+UNCOVERED_FACTOR = 3.0
+"""In :func:`match_day_shifts`, an agent-interval of the day-by-day schedule's on-shift count that no
+tour covers costs this many times the cheapest template's labour of one interval."""
 
 
 def match_day_shifts(
     model: TourModel, day_shifts: pd.DataFrame, settings: Settings, time_limit_seconds: float
 ) -> dict[int, int] | None:
-    """Integer tours whose shifts per (template, band, day) come closest to a day-by-day schedule.
+    """Integer tours whose agents on shift come closest to those of a day-by-day schedule.
 
-    min Σ_k cost_k tours_k + Σ_key UNMATCHED_SHIFT_FACTOR × shift cost × under_key subject to
-    Σ_{k of key} tours_k + under_key − over_key = shifts of the schedule in key, the head-count and
-    weekend caps of the tour model. Tours per class, or None without a solution.
+    Each tour class is taken to start in the middle of its band every working day (phase 2 then
+    places the real starts and breaks): min Σ_k labour_k tours_k + Σ_i u × under_i subject to
+    Σ_{k on shift at i} tours_k + under_i − over_i = agents on shift at ``i`` in ``day_shifts``,
+    with the head-count and weekend caps of the tour model; ``u`` is :data:`UNCOVERED_FACTOR` × the
+    cheapest template's labour of one interval. A small program of the tour counts alone (no shift
+    or break columns), solved in a fraction of the tour model's time. Tours per class, or None.
     """
     base = model.base
-    index = {plan.name: t for t, plan in enumerate(base.plans)}
+    n = settings.interval_count
     origin = pd.Timestamp(settings.start_date)
     step = pd.Timedelta(minutes=settings.interval_minutes)
-    target: dict[tuple[int, int, int], int] = {}
-    for name, start in zip(day_shifts["template"], day_shifts["start"], strict=True):
-        t = index.get(str(name))
-        key = None if t is None else model.start_key.get((t, int((pd.Timestamp(start) - origin) // step)))
-        if key is not None:
-            target[key] = target.get(key, 0) + 1
+    on_shift = np.zeros(n + 1, dtype=np.int64)
+    if len(day_shifts):
+        first = ((pd.to_datetime(day_shifts["start"]) - origin) // step).to_numpy(dtype=np.int64)
+        last = ((pd.to_datetime(day_shifts["end"]) - origin) // step).to_numpy(dtype=np.int64)
+        np.add.at(on_shift, np.clip(first, 0, n), 1)
+        np.add.at(on_shift, np.clip(last, 0, n), -1)
+    target = np.cumsum(on_shift)[:n]
     problem = pulp.LpProblem(f"match_{base.group}", pulp.LpMinimize)
     tours = {k: problem.add_variable(f"m_{k}", 0, None, pulp.LpInteger) for k in range(len(model.classes))}
     cost: list[tuple[pulp.LpVariable, float]] = []
-    by_key: dict[tuple[int, int, int], list[pulp.LpVariable]] = {}
+    rows: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n)]
     for k, tour in enumerate(model.classes):
-        template = base.plans[tour.template].template
+        plan = base.plans[tour.template]
         extra = MULTI_SKILL_TOUR_COST if len(model.profiles[tour.profile].groups) > 1 else 0.0
-        cost.append((tours[k], tour.paid_hours * template.cost_per_hour + extra))
+        cost.append((tours[k], tour.paid_hours * plan.template.cost_per_hour + extra))
+        band = model.bands[tour.template][tour.band]
+        middle = band[len(band) // 2] // settings.interval_minutes
         for d in tour.days:
-            by_key.setdefault((tour.template, tour.band, d), []).append(tours[k])
-    for key, variables in by_key.items():
-        under = problem.add_variable(f"under_{key[0]}_{key[1]}_{key[2]}", 0, None)
-        over = problem.add_variable(f"over_{key[0]}_{key[1]}_{key[2]}", 0, None)
-        plan = base.plans[key[0]]
-        cost.append((under, UNMATCHED_SHIFT_FACTOR * plan.paid_hours * plan.template.cost_per_hour))
-        terms = [(v, 1.0) for v in variables] + [(under, 1.0), (over, -1.0)]
-        problem.addConstraint(pulp.LpAffineExpression(terms) == float(target.get(key, 0)))
+            start = d * settings.intervals_per_day + middle
+            for i in range(start, min(start + plan.length, n)):
+                rows[i].append((tours[k], 1.0))
+    cheapest = min(p.template.cost_per_hour for p in base.plans) * settings.interval_minutes / 60
+    for i, row in enumerate(rows):
+        if not row and target[i] == 0:
+            continue
+        under = problem.add_variable(f"under_{i}", 0, None)
+        over = problem.add_variable(f"over_{i}", 0, None)
+        cost.append((under, UNCOVERED_FACTOR * cheapest))
+        problem.addConstraint(pulp.LpAffineExpression([*row, (under, 1.0), (over, -1.0)]) == float(target[i]))
     weekdays = [(settings.start_date.weekday() + d) % 7 for d in range(settings.days)]
     for p, profile in enumerate(model.profiles):
         mine = [k for k, tour in enumerate(model.classes) if tour.profile == p]

@@ -334,7 +334,7 @@ def set_objective(model: GroupModel) -> None:
 def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
                       break_rules: Sequence[BreakRule], settings: Settings, group: str, *,
                       deferred: DeferredWork | None = None,
-                      window: tuple[int, int] | None = None) -> GroupModel:
+                      window: tuple[int, int] | None = None, branching_aid: bool = True) -> GroupModel:
     """Build the integer program of one staffing group (every family above).
 
     Parameters
@@ -352,6 +352,9 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
         Model only the intervals ``first ≤ i < end`` of the horizon (``required`` and ``deferred``
         are then those of the window) and the shifts starting in it, re-indexed from ``first``
         (see :func:`independent_parts`).
+    branching_aid : bool
+        Add the integer on-shift counts of :func:`add_agents_on_shift` (default). The tour model
+        leaves them out: its first phase relaxes them anyway (:mod:`planner.roster.solve`).
     """
     plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
     starts, days = [], []
@@ -377,10 +380,12 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     add_agents_per_day(model)
     if deferred is None:
         add_shortfall_slack(model)
-        add_agents_on_shift(model)
+        if branching_aid:
+            add_agents_on_shift(model)
         add_coverage(model)
     else:
-        add_agents_on_shift(model)
+        if branching_aid:
+            add_agents_on_shift(model)
         add_deferred_work_flow(model)
     set_objective(model)
     return model
