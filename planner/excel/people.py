@@ -249,7 +249,7 @@ def read_people(
     """Contracts and agents of a workbook; unknown contracts, groups and repeated ids are located."""
     contracts: list[tuple[int, Contract]] = []
     agents: list[tuple[int, Agent]] = []
-    claimed: set[str] = set()
+    claimed: dict[str, int] = {}
     if "Contracts" in tables:
         contracts = read_objects(tables["Contracts"], CONTRACTS_SHEET, _contract, problems, claimed)
         seen: set[str] = set()
