@@ -117,7 +117,49 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
     document["forecast"] = frame_to_table(forecast)
     shrink = scenario.shrinkage_by_interval
     document["shrinkage_by_interval"] = None if shrink is None else frame_to_table(shrink)
+    if scenario.contracts or scenario.agents:
+        document["contracts"] = [to_plain(c) for c in scenario.contracts]
+        document["agents"] = [to_plain(a) for a in scenario.agents]
     return document
+
+
+def _people(document: Mapping[str, Any], problems: list[Problem]) -> dict[str, tuple[Any, ...]]:
+    """``contracts`` and ``agents`` of a scenario document (:mod:`planner.people`), located problems."""
+    from planner.people import Agent, Contract, DayWindow
+
+    found: dict[str, tuple[Any, ...]] = {}
+    for part, cls in (("contracts", Contract), ("agents", Agent)):
+        raw_items = document.get(part, [])
+        if not isinstance(raw_items, list):
+            problems.append(Problem(part, "must be a list", part))
+            continue
+        items = []
+        for i, raw in enumerate(raw_items):
+            where = f"{part}[{i}]"
+            if isinstance(raw, Mapping):
+                raw = dict(raw)
+                try:
+                    if "shift_lengths_minutes" in raw:
+                        raw["shift_lengths_minutes"] = tuple(raw["shift_lengths_minutes"] or ())
+                    if "groups" in raw:
+                        raw["groups"] = tuple(raw["groups"] or ())
+                    if "availability" in raw:
+                        raw["availability"] = tuple(None if w is None else DayWindow(**w)
+                                                    for w in raw["availability"])
+                    if "time_off" in raw:
+                        raw["time_off"] = tuple(date.fromisoformat(d) for d in raw["time_off"])
+                    if "preferred_days_off" in raw:
+                        raw["preferred_days_off"] = frozenset(raw["preferred_days_off"])
+                except (TypeError, ValueError) as exc:
+                    problems.append(Problem(where, f"cannot be read: {exc}", where))
+                    continue
+                except InputError as exc:
+                    problems.extend(Problem(p.field, p.message, f"{where}.availability")
+                                    for p in exc.problems)
+                    continue
+            items.append(_build(cls, raw, where, problems))
+        found[part] = tuple(items)
+    return found
 
 
 def _build(cls: type, raw: Any, where: str, problems: list[Problem]) -> Any:
@@ -239,6 +281,7 @@ def scenario_from_document(document: Mapping[str, Any]) -> Scenario:
             continue
         parts[part] = tuple(_build(cls, item, f"{part}[{i}]", problems)
                             for i, item in enumerate(raw_items))
+    parts.update(_people(document, problems))
     forecast = _forecast_frame(document.get("forecast"), "forecast", problems)
     shrink_raw = document.get("shrinkage_by_interval")
     shrink = None if shrink_raw is None else _forecast_frame(shrink_raw, "shrinkage_by_interval",
@@ -274,6 +317,11 @@ def plan_to_document(plan: Any) -> dict[str, Any]:
             for name in ("solve", "per_group", "shifts", "activities", "coverage", "wellbeing",
                          "explanations", "model_size")
         }
+    roster = getattr(plan, "roster", None)
+    if roster is not None:
+        document["roster"] = {name: to_plain(getattr(roster, name, None))
+                              for name in ("roster", "verification", "fairness", "unassigned", "price",
+                                           "profiles", "assignment_seconds", "explanations")}
     mix = getattr(plan, "mix", None)
     if mix is not None:
         document["mix"] = {name: to_plain(getattr(mix, name, None))

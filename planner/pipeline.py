@@ -7,6 +7,7 @@ self-service rows; the skipped part of the plan is then ``None`` and an explanat
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -23,6 +24,9 @@ from planner.types import Scenario
 Progress = Callable[[float, str], None]
 """``progress(fraction, message)``: fraction of the whole run done, in [0, 1]."""
 
+SHIFT_PRICE_SHARE: float = 0.2
+"""With contracts, the share of the solver time limit the day-by-day shift model gets (it prices the
+tours: the price of tours is the roster's labour against it); the tour model gets the rest."""
 FTE_HOURS_PER_WEEK: float = 40.0
 """Paid hours of one full-time equivalent per week (the FTE unit of the summary)."""
 
@@ -71,6 +75,9 @@ class Plan:
         :data:`COVERAGE_COLUMNS` per (interval, group).
     explanations : tuple of str
         Plain-language notes of the pipeline itself (what was skipped and why).
+    roster : RosterResult or None
+        With ``contracts``: the weekly tours of people (:func:`planner.roster.roster_scenario`);
+        ``schedule`` is then the roster's schedule (``agent`` = person id).
     """
 
     scenario: Scenario
@@ -83,6 +90,7 @@ class Plan:
     status: str
     coverage: pd.DataFrame | None = None
     explanations: tuple[str, ...] = field(default=())
+    roster: Any | None = None
 
 
 def _stage_progress(progress: Progress | None, stage: str) -> Progress:
@@ -141,6 +149,7 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     report(1.0, "done")
 
     schedule_result = None
+    roster_result = None
     report = _stage_progress(progress, "schedule")
     if schedule:
         if not scenario.shift_templates:
@@ -148,8 +157,19 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
         else:
             report(0.0, "shifts and breaks (integer program)")
             started = time.perf_counter()
-            schedule_result = scheduling.schedule_scenario(scenario, requirements, progress=report)
+            shift_scenario = scenario
+            if scenario.contracts:  # the shift model only prices the tours: a share of the time limit
+                shift_scenario = scenario.replace(settings=dataclasses.replace(
+                    scenario.settings,
+                    solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds
+                    * SHIFT_PRICE_SHARE))
+            schedule_result = scheduling.schedule_scenario(shift_scenario, requirements, progress=report)
             timings["schedule"] = time.perf_counter() - started
+            roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings)
+            if roster_result is not None:
+                schedule_result = roster_result.schedule
+            if roster_note:
+                notes.append(roster_note)
             report(1.0, "done")
     else:
         notes.append("Schedule not computed: scheduling was switched off for this run.")
@@ -179,9 +199,47 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     status = _status(schedule_result, kpis)
     if progress is not None:
         progress(1.0, "plan ready")
+    if roster_result is not None:
+        kpis.update(roster_kpis(roster_result))
     return Plan(scenario=scenario, live=live, requirements=requirements, schedule=schedule_result,
                 mix=mix_result, kpis=kpis, timings=timings, status=status, coverage=coverage,
-                explanations=tuple(notes))
+                explanations=tuple(notes), roster=roster_result)
+
+
+def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, report: Progress,
+            timings: dict[str, float]) -> tuple[Any | None, str]:
+    """The roster of weekly tours when the scenario has contracts (else ``None``), and a note."""
+    if not scenario.contracts:
+        return None, ""
+    from planner import roster
+
+    problems = roster.roster_problems(scenario)
+    if problems:
+        return None, ("Roster not computed (" + "; ".join(p.message for p in problems)
+                      + "); the schedule is day-by-day shifts.")
+    report(0.5, "weekly tours of people (integer program)")
+    started = time.perf_counter()
+    limited = scenario.replace(settings=dataclasses.replace(
+        scenario.settings,
+        solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds * (1 - SHIFT_PRICE_SHARE)))
+    result = roster.roster_scenario(limited, requirements, shift_result=shift_result,
+                                    progress=lambda f, m: report(0.5 + 0.5 * f, m))
+    timings["roster"] = time.perf_counter() - started
+    return result, ""
+
+
+def roster_kpis(result: Any) -> dict[str, float]:
+    """Headline numbers of a roster: people, verifier pass share, the price of tours."""
+    verification = result.verification
+    kpis = {"people_rostered": float(result.roster["days_worked"].gt(0).sum()),
+            "people_not_rostered": float(len(result.unassigned)),
+            "roster_verified_share": float(verification["ok"].astype(bool).mean()) if len(verification)
+            else math.nan,
+            "roster_gap": float(result.price.get("tour_gap", math.nan))}
+    for key in ("shift_labour_cost", "labour_premium"):
+        if key in result.price:
+            kpis[key] = float(result.price[key])
+    return kpis
 
 
 def coverage_frame(requirements: pd.DataFrame, schedule_result: Any | None) -> pd.DataFrame:
@@ -260,7 +318,8 @@ def plan_kpis(scenario: Scenario, live: pd.DataFrame, requirements: pd.DataFrame
     dict of str to float
         ``contacts_offered, self_service_attempts, contained, live_contacts,
         required_agent_hours, required_fte, peak_required_agents, automation_cost`` and, with a
-        schedule, ``agents_scheduled, scheduled_paid_hours, scheduled_fte, labour_cost,
+        schedule, ``agents_scheduled`` (distinct agents: people in a roster), ``shifts_scheduled,
+        scheduled_paid_hours, scheduled_fte, labour_cost,
         total_cost, shortfall_agent_hours, overstaff_agent_hours, predicted_service_level,
         predicted_service_level[<channel>], predicted_asa_seconds, predicted_abandon,
         predicted_occupancy, email_deadline_met_share, wellbeing_rules_ok_share``; with a mix,
@@ -292,7 +351,8 @@ def plan_kpis(scenario: Scenario, live: pd.DataFrame, requirements: pd.DataFrame
         paid_hours = float(shifts["paid_hours"].sum()) if len(shifts) else 0.0
         labour_cost = float(shifts["cost"].sum()) if len(shifts) else 0.0
         kpis.update({
-            "agents_scheduled": float(len(shifts)),
+            "agents_scheduled": float(shifts["agent"].nunique()) if len(shifts) else 0.0,
+            "shifts_scheduled": float(len(shifts)),
             "scheduled_paid_hours": paid_hours,
             "scheduled_fte": paid_hours / fte_hours,
             "labour_cost": labour_cost,

@@ -16,9 +16,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from planner.people import Agent, Contract
 
 ChannelKind = Literal["voice", "chat", "email"]
 CHANNEL_KINDS: tuple[ChannelKind, ...] = ("voice", "chat", "email")
@@ -667,7 +670,9 @@ class Scenario:
     """Everything one plan is computed from; cross-references validated here.
 
     ``forecast`` has :data:`FORECAST_COLUMNS`; ``shrinkage_by_interval`` (optional) has
-    :data:`SHRINKAGE_COLUMNS`. Use :meth:`equals` to compare two scenarios.
+    :data:`SHRINKAGE_COLUMNS`. Use :meth:`equals` to compare two scenarios. ``contracts`` and
+    ``agents`` (:mod:`planner.people`, optional) turn the schedule into a roster of weekly tours
+    (:mod:`planner.roster`).
     """
 
     name: str
@@ -681,6 +686,8 @@ class Scenario:
     break_rules: tuple[BreakRule, ...] = ()
     mix: MixSettings = field(default_factory=MixSettings)
     shrinkage_by_interval: pd.DataFrame | None = None
+    contracts: tuple[Contract, ...] = ()
+    agents: tuple[Agent, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.staffing_groups:
@@ -730,7 +737,7 @@ class Scenario:
         if not isinstance(other, Scenario):
             return False
         simple = ("name", "settings", "channels", "segments", "deflections", "staffing_groups",
-                  "shift_templates", "break_rules", "mix")
+                  "shift_templates", "break_rules", "mix", "contracts", "agents")
         if any(getattr(self, f) != getattr(other, f) for f in simple):
             return False
         if not _frames_equal(self.forecast, other.forecast):
@@ -848,6 +855,10 @@ def validate_scenario_references(scenario: Scenario) -> list[Problem]:
             add("duration_minutes", f"break {b.activity!r}: {b.duration_minutes} is not a "
                                     f"multiple of the {scenario.settings.interval_minutes}-minute "
                                     "interval")
+    if scenario.contracts or scenario.agents:
+        from planner.people import people_problems
+
+        problems.extend(people_problems(scenario.contracts, scenario.agents, group_names))
     forecast = scenario.forecast
     missing = [c for c in FORECAST_COLUMNS if c not in forecast.columns]
     if missing:

@@ -11,7 +11,7 @@ The numbers and where they come from are explained in ``sample_inputs/README.md`
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from planner.capacity.inputs import (
 )
 from planner.excel import write_scenario
 from planner.excel.capacity import write_capacity_sheets
+from planner.people import FULL_DAY, Agent, Contract, DayWindow
 from planner.types import (
     BreakRule,
     Channel,
@@ -184,6 +185,76 @@ def check_break_windows(length: int, rules: tuple[tuple[str, int, int, int, bool
         raise ValueError(f"{length}-minute shift: the last stretch may exceed {max_stretch} min")
 
 
+def contracts() -> tuple[Contract, ...]:
+    """Full-time (37.5–40 h: five 8 h or four 10 h days), part-time (20–30 h: 4 h or 6 h shifts on
+    four or five days) and student (8–12 h: 4 h shifts) contracts; 11 h rest (EU Working Time
+    Directive), two consecutive days off."""
+    return (
+        Contract("full-time", 37.5, 40.0, min_days_per_week=4, max_days_per_week=5, consecutive_days_off=2,
+                 max_consecutive_days=5, min_rest_hours=11.0, max_start_variance_minutes=60,
+                 shift_lengths_minutes=(480, 600), max_weekends_per_4_weeks=3),
+        Contract("part-time", 20.0, 30.0, min_days_per_week=4, max_days_per_week=5, consecutive_days_off=2,
+                 max_consecutive_days=5, min_rest_hours=11.0, max_start_variance_minutes=60,
+                 shift_lengths_minutes=(240, 360), max_weekends_per_4_weeks=3),
+        Contract("student", 8.0, 16.0, min_days_per_week=2, max_days_per_week=3, consecutive_days_off=2,
+                 max_consecutive_days=3, min_rest_hours=11.0, max_start_variance_minutes=60,
+                 shift_lengths_minutes=(240,)),
+    )
+
+
+AGENT_TEAMS: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("full-time", ("voice",), 46),
+    ("part-time", ("voice",), 14),
+    ("full-time", ("voice", "chat"), 10),
+    ("full-time", ("chat",), 24),
+    ("part-time", ("chat",), 10),
+    ("full-time", ("email",), 20),
+    ("part-time", ("email",), 6),
+    ("student", ("voice", "chat"), 10),
+)
+"""(contract, skills, head count) of the week sample's named agents: 140 people for a requirement of
+about 105 FTE (the spare people are reported as not needed, with the reason)."""
+FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hugo", "Ines", "Jon", "Kira", "Liam",
+               "Maya", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen",
+               "Yusuf",
+               "Zoe")
+LAST_NAMES = ("Adams", "Brown", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Huang", "Ivanova", "Jensen",
+              "Khan", "Lopez", "Moreau", "Novak", "Okafor", "Patel", "Rossi", "Smith", "Tanaka", "Weber")
+
+
+def agents(seed: int = SEED) -> tuple[Agent, ...]:
+    """The week sample's named agents (deterministic): skills, availability, time off, preferences.
+
+    About one in eight full- and part-timers works only weekday mornings (from the group's opening
+    for 9 hours, e.g. school hours) and one in ten has no Sundays; three take a dated day off
+    (Wed 7 Jan 2026); students work weekends and weekday evenings only. Preferences (days off, early/late) are soft.
+    """
+    rng = np.random.default_rng(seed + 11)
+    people: list[Agent] = []
+    number = 0
+    opens = {c.name: c.open_minute for c in CHANNELS}
+    evenings_and_weekends = (DayWindow(14 * 60, 22 * 60),) * 5 + (FULL_DAY, FULL_DAY)
+    for contract, skills, count in AGENT_TEAMS:
+        for k in range(count):
+            number += 1
+            availability: tuple[DayWindow | None, ...] = (FULL_DAY,) * 7
+            if contract == "student":
+                availability = evenings_and_weekends
+            elif k % 8 == 3:  # weekday mornings: an 8 h shift from the group's opening, no weekends
+                first = min(opens[g] for g in skills)
+                availability = (DayWindow(first, first + 9 * 60),) * 5 + (None, None)
+            elif k % 10 == 6:
+                availability = (FULL_DAY,) * 6 + (None,)
+            time_off = (START + timedelta(days=2),) if number in (5, 40, 77) else ()
+            preferred = frozenset({5, 6}) if rng.random() < 0.3 else frozenset()
+            prefers = str(rng.choice(["", "", "early", "late"]))
+            name = f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {LAST_NAMES[(number * 7) % len(LAST_NAMES)]}"
+            people.append(Agent(f"A{number:03d}", name, contract, skills, availability=availability,
+                                time_off=time_off, preferred_days_off=preferred, prefers=prefers,  # type: ignore[arg-type]
+                                recent_weekends_worked=int(rng.choice([0, 1, 1, 2, 2, 3]))))
+    return tuple(people)
+
+
 def build_scenario(days: int, name: str, time_limit_seconds: float) -> Scenario:
     """The sample scenario over ``days`` days from Monday 5 January 2026."""
     for length, rules in BREAKS_BY_LENGTH.items():
@@ -196,7 +267,8 @@ def build_scenario(days: int, name: str, time_limit_seconds: float) -> Scenario:
     return Scenario(name=name, settings=settings, channels=CHANNELS, segments=SEGMENTS,
                     forecast=forecast(days), deflections=DEFLECTIONS, staffing_groups=groups,
                     shift_templates=templates, break_rules=breaks,
-                    mix=MixSettings(experience_cost_per_unwanted_contact=2.0, grid_step=0.05))
+                    mix=MixSettings(experience_cost_per_unwanted_contact=2.0, grid_step=0.05),
+                    contracts=contracts(), agents=agents())
 
 
 def capacity_inputs(days: int) -> CapacityInputs:

@@ -79,6 +79,16 @@ def test_upload_tweak_run_see_the_chart_and_download_the_plan(live_server, tmp_p
             assert len(charts) == 3
             assert all(c["points"] == 96 and c["sets"] == 2 and c["width"] > 0 for c in charts)
             assert int(page.get_attribute("#timeline", "data-rendered")) > 0
+            # the roster: one row per person of the day sample, their shift bars drawn, a filter
+            rows = page.locator("#roster-grid tbody tr")
+            assert rows.count() == 140
+            assert int(page.get_attribute("#roster-grid", "data-rendered")) > 0
+            assert page.locator("#roster-check tbody tr").count() > 0
+            assert "pass every rule" in page.inner_text("#roster-verified")
+            page.fill("#roster-filter", "a001")
+            assert page.get_attribute("#roster-grid", "data-shown") == "1"
+            width = page.evaluate("() => document.querySelector('#roster-grid .week-shift').style.width")
+            assert width.endswith("%") and float(width[:-1]) > 0
             # key figures in planner words and units, grouped (issue 15)
             figures = page.inner_text("#key-figures")
             assert "Service level, voice" in figures and "Scheduled FTE" in figures

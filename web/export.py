@@ -53,6 +53,7 @@ class ScheduleFilter:
     start: datetime | None = None
     end: datetime | None = None
     groups: tuple[str, ...] | None = None
+    agents: tuple[str, ...] | None = None
 
 
 def zone(name: str) -> ZoneInfo:
@@ -94,7 +95,9 @@ def parse_filter(args: Mapping[str, Any], timezone: str, known_groups: Sequence[
                                          f"{sorted(known_groups)}", "query.group"))
     if bounds["from"] and bounds["to"] and bounds["from"] >= bounds["to"]:
         problems.append(Problem("to", "must be after 'from'", "query.to"))
-    return ScheduleFilter(bounds["from"], bounds["to"], tuple(names) or None), problems
+    raw_agents = getlist("agent") if getlist else [args.get("agent") or ""]
+    agents = tuple(a.strip() for item in raw_agents for a in str(item).split(",") if a.strip())
+    return ScheduleFilter(bounds["from"], bounds["to"], tuple(names) or None, agents or None), problems
 
 
 def _aware(values: pd.Series, tz: ZoneInfo) -> list[datetime]:
@@ -141,6 +144,10 @@ def shift_records(results: Mapping[str, Any], timezone: str,
             "paidHours": _hours(getattr(row, "paid_hours", None)),
             "activities": own,
         })
+        name = getattr(row, "name", None)
+        if isinstance(name, str) and name:  # a roster: the person's display name and contract
+            records[-1]["name"] = name
+            records[-1]["contract"] = str(getattr(row, "contract", ""))
     return filter_records(records, selection)
 
 
@@ -163,11 +170,14 @@ def spreadsheet_text(text: str) -> str:
 
 def filter_records(records: list[dict[str, Any]], selection: ScheduleFilter) -> list[dict[str, Any]]:
     """The shifts in ``selection``: of its groups, overlapping ``[start, end)``."""
-    if selection.groups is None and selection.start is None and selection.end is None:
+    if selection.groups is None and selection.start is None and selection.end is None \
+            and selection.agents is None:
         return records
     chosen = []
     for record in records:
         if selection.groups is not None and record["group"] not in selection.groups:
+            continue
+        if selection.agents is not None and record["agent"] not in selection.agents:
             continue
         if selection.start is not None or selection.end is not None:
             start = datetime.fromisoformat(record["startDate"])
@@ -287,7 +297,8 @@ def to_ics(records: list[dict[str, Any]], plan_id: str, stamp: datetime, name: s
         breaks = [f"{a['activityCode']} {datetime.fromisoformat(a['startDate']):%H:%M}"
                   f"–{datetime.fromisoformat(a['startDate']) + timedelta(minutes=a['lengthMinutes']):%H:%M}"
                   f" ({'paid' if a['paid'] else 'unpaid'})" for a in shift["activities"]]
-        description = "\n".join([f"Agent {shift['agent']}, group {shift['group']}, "
+        who = f"{shift['name']} ({shift['agent']})" if shift.get("name") else f"Agent {shift['agent']}"
+        description = "\n".join([f"{who}, group {shift['group']}, "
                                  f"template {shift['template']}",
                                  "Breaks: " + ("; ".join(breaks) if breaks else "none")])
         lines += [

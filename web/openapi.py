@@ -278,7 +278,12 @@ def openapi_document() -> dict[str, Any]:
                          "description": "ISO date/date-time; shifts starting before it"},
                         {"name": "group", "in": "query", "style": "form", "explode": True,
                          "schema": {"type": "array", "items": {"type": "string"}},
-                         "description": "Staffing group(s); repeat or comma-separate"}],
+                         "description": "Staffing group(s); repeat or comma-separate"},
+                        {"name": "agent", "in": "query", "style": "form", "explode": True,
+                         "schema": {"type": "array", "items": {"type": "string"}},
+                         "description": "Person id(s) of a roster (stable all week); repeat or "
+                                        "comma-separate. With format=ics and one agent: that "
+                                        "person's calendar. Unknown ids are a 400."}],
                     "responses": {"200": {"description": "The schedule", "content": {
                         "application/json": {"schema": {
                             "type": "object", "required": ["planId", "timezone", "shifts"],
@@ -414,7 +419,11 @@ def openapi_document() -> dict[str, Any]:
                     "lengthMinutes": {"type": "integer"}, "paid": {"type": "boolean"}}},
                 **_SIMULATION_SCHEMAS,
                 "Shift": {"type": "object", "properties": {
-                    "agent": {"type": "string"}, "group": {"type": "string"},
+                    "agent": {"type": "string",
+                              "description": "Person id: the same all week in a roster"},
+                    "name": {"type": "string", "description": "Display name (rosters only)"},
+                    "contract": {"type": "string", "description": "Contract (rosters only)"},
+                    "group": {"type": "string"},
                     "template": {"type": "string"},
                     "startDate": {"type": "string", "format": "date-time"},
                     "lengthMinutes": {"type": "integer"}, "paidHours": {"type": "number"},

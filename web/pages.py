@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -280,12 +281,95 @@ def _wellbeing(results: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     out = []
     for group, own in frame.groupby("group", sort=False):
-        out.append({"group": group, "agents": len(own),
+        out.append({"group": group, "agents": int(own["agent"].nunique()),
                     "rule_ok": int(own["rule_ok"].astype(bool).sum()),
                     "breaks_taken": int(own["breaks_taken"].sum()),
                     "breaks_required": int(own["breaks_required"].sum()),
                     "longest_stretch": float(own["longest_stretch_minutes"].max())})
     return out
+
+
+ROSTER_CHECK_COLUMNS: tuple[str, ...] = (
+    "agent", "name", "contract", "group", "shifts", "paid_hours", "days_worked", "longest_days_off",
+    "longest_work_run", "min_rest_hours", "start_variance_minutes", "weekends_worked", "late_shifts", "ok")
+BAR_FIRST_MINUTE, BAR_LAST_MINUTE = 6 * 60, 24 * 60
+"""The day bar of the roster grid runs 06:00–24:00."""
+
+
+def _bar(start: Any, end: Any) -> tuple[float, float]:
+    day = start.normalize()
+    span = BAR_LAST_MINUTE - BAR_FIRST_MINUTE
+    first = ((start - day).total_seconds() / 60 - BAR_FIRST_MINUTE) / span * 100
+    last = ((end - day).total_seconds() / 60 - BAR_FIRST_MINUTE) / span * 100
+    first, last = max(first, 0.0), min(last, 100.0)
+    return round(first, 2), round(max(last - first, 0.5), 2)
+
+
+def _roster_view(results: dict[str, Any], schedule_link: str) -> dict[str, Any] | None:
+    """The roster section of the results page (None when the plan has no roster)."""
+    roster = results.get("roster")
+    if not roster:
+        return None
+    grid = table_to_frame(roster.get("roster"))
+    check = table_to_frame(roster.get("verification"))
+    schedule = results.get("schedule") or {}
+    shifts = table_to_frame(schedule.get("shifts"))
+    activities = table_to_frame(schedule.get("activities"))
+    fixed = {"agent", "name", "contract", "group", "paid_hours", "days_worked"}
+    days = [c for c in grid.columns if c not in fixed]
+    ok = dict(zip(check["agent"], check["ok"].astype(bool), strict=True)) if not check.empty else {}
+    by_agent = {a: f for a, f in shifts.groupby("agent")} if not shifts.empty else {}
+    breaks = {a: f for a, f in activities.groupby("agent")} if not activities.empty else {}
+    rows = []
+    for values in grid.to_dict("records"):
+        r = SimpleNamespace(**{k: values[k] for k in fixed})
+        own = by_agent.get(r.agent)
+        cells = []
+        for label in days:
+            cell: dict[str, Any] = {"shift": False, "text": values[label]}
+            if own is not None:
+                match = own[own["start"].dt.strftime("%a %d %b") == label]
+                if len(match):
+                    start, end = match["start"].iloc[0], match["end"].iloc[0]
+                    left, width = _bar(start, end)
+                    own_breaks = breaks.get(r.agent)
+                    inside = [] if own_breaks is None else [
+                        b for b in own_breaks.itertuples(index=False) if start <= b.start < end]
+                    length = (end - start).total_seconds()
+                    cell.update(shift=True, left=left, width=width, breaks=[
+                        {"left": round((b.start - start).total_seconds() / length * 100, 2),
+                         "width": round((b.end - b.start).total_seconds() / length * 100, 2),
+                         "paid": bool(b.paid)} for b in inside])
+            cells.append(cell)
+        rows.append({"agent": r.agent, "name": r.name, "contract": r.contract, "group": r.group,
+                     "cells": cells, "paid_hours": r.paid_hours, "days_worked": int(r.days_worked),
+                     "ok": ok.get(r.agent, True),
+                     "search": f"{r.agent} {r.name} {r.contract} {r.group}".lower()})
+    price = roster.get("price") or {}
+    currency = (results.get("meta") or {}).get("currency", "")
+
+    def money(key: str) -> str:
+        value = price.get(key)
+        return "—" if value is None else f"{value:,.0f} {currency}".strip()
+
+    premium = price.get("labour_premium")
+    price_rows = [("Labour of the roster", money("tour_labour_cost")),
+                  ("Labour of the day-by-day shift model", money("shift_labour_cost")),
+                  ("Price of tours (labour premium)", "—" if premium is None else f"{premium:+.1%}"),
+                  ("Roster objective / bound", f"{money('tour_objective')} / {money('tour_bound')}"),
+                  ("Roster gap to its bound", "—" if price.get("tour_gap") is None
+                   else f"{price['tour_gap']:.2%}")]
+    failing = check[~check["ok"].astype(bool)] if not check.empty else check
+    return {"people": int((grid["days_worked"] > 0).sum()) if not grid.empty else 0, "days": days,
+            "rows": rows, "price": price_rows, "calendar": f"{schedule_link}?format=ics",
+            "checked": len(check), "verified": int(check["ok"].astype(bool).sum()) if not check.empty else 0,
+            "problems": [{"agent": a, "problems": p} for a, p in
+                         zip(failing.get("agent", []), failing.get("problems", []), strict=True)][:50],
+            "check": _table_rows(roster.get("verification"), ROSTER_CHECK_COLUMNS),
+            "fairness": _table_rows(roster.get("fairness"),
+                                    tuple((roster.get("fairness") or {}).get("columns", []))),
+            "unassigned": _table_rows(roster.get("unassigned"),
+                                      tuple((roster.get("unassigned") or {}).get("columns", [])))}
 
 
 @bp.get("/plans/<plan_id>")
@@ -308,6 +392,7 @@ def plan(plan_id: str) -> str:
         chart_json=json.dumps(_chart_payload(results), separators=(",", ":")),
         mix_pairs=_table_rows(mix.get("pairs"), MIX_COLUMNS),
         mix_reasons=mix.get("reasons") or [], wellbeing=_wellbeing(results),
+        roster=_roster_view(results, body["links"]["schedule"]),
         explanations=((results.get("schedule") or {}).get("explanations") or [])[:50])
 
 

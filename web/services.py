@@ -22,7 +22,7 @@ from models import (
     scenario_to_document,
 )
 from models.codec import table_to_frame
-from planner.types import InputError, Scenario
+from planner.types import InputError, Problem, Scenario
 from web import export
 from web.errors import ApiError, input_error
 from web.security import safe_filename
@@ -248,7 +248,7 @@ def plan_summary(results: dict[str, Any]) -> dict[str, float | None]:
         paid_hours = float(pd.to_numeric(shifts["paid_hours"], errors="coerce").sum())
         fallback["labour_cost"] = float(pd.to_numeric(shifts["cost"], errors="coerce").sum())
         fallback["scheduled_paid_hours"] = paid_hours
-        fallback["agents_scheduled"] = float(len(shifts))
+        fallback["agents_scheduled"] = float(shifts["agent"].nunique())
         fallback["scheduled_fte"] = paid_hours / (FTE_HOURS_PER_WEEK * days / 7.0)
     coverage = table_to_frame(schedule.get("coverage"))
     if not coverage.empty and "short" in coverage:
@@ -267,7 +267,7 @@ def render_schedule(plan_id: str, fmt: str, args: Any) -> tuple[bytes, str, str]
                        [{"location": "query.format", "field": "format",
                          "message": f"must be one of {sorted(export.FORMATS)}"}])
     groups = tuple(args.getlist("group"))
-    key = (plan_id, fmt, args.get("from", ""), args.get("to", ""), groups)
+    key = (plan_id, fmt, args.get("from", ""), args.get("to", ""), groups, tuple(args.getlist("agent")))
     state = planner_state()
     cached = state.exports.get(key)
     if cached is not None:
@@ -282,8 +282,19 @@ def render_schedule(plan_id: str, fmt: str, args: Any) -> tuple[bytes, str, str]
                                               args.getlist)
     if problems:
         raise input_error(InputError(problems), "the export filter has problems")
+    if selection.agents is not None:
+        known = {str(s.get("agent")) for s in stored_shifts}
+        unknown = sorted(set(selection.agents) - known)
+        if unknown:
+            raise input_error(InputError([Problem("agent", f"unknown agent(s) {unknown[:10]}; the plan's "
+                                                           f"schedule has {len(known)} agents",
+                                                  "query.agent")]), "the export filter has problems")
     records = export.filter_records(stored_shifts, selection)
     base = safe_filename(f"{scenario_name}-schedule")
+    if selection.agents is not None and len(selection.agents) == 1:
+        who = next((r.get("name") for r in records if r.get("name")), selection.agents[0])
+        scenario_name = f"{scenario_name} · {who}"
+        base = safe_filename(f"{scenario_name}-{selection.agents[0]}-schedule")
     if fmt == "json":
         body = json.dumps(export.to_json_document(records, plan_id, timezone, selection),
                           separators=(",", ":")).encode()

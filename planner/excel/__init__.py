@@ -22,11 +22,17 @@ A new input sheet gets its :class:`~planner.excel.columns.SheetSpec` (in ``colum
 of its own next to it) and a small hook in the reader and in ``scenario_sheets``.
 """
 
-from planner.excel.columns import INPUT_SHEETS, SHEETS
+from planner.excel.columns import INPUT_SHEETS as _SCENARIO_SHEETS
+from planner.excel.columns import SHEETS as _SCENARIO_SPECS
+from planner.excel.people import PEOPLE_SHEETS
 from planner.excel.reader import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_workbook
 from planner.excel.scenario_sheets import write_scenario
 from planner.excel.template import example_scenario, write_template
 from planner.excel.writer import write_plan
+
+SHEETS = (*_SCENARIO_SPECS, *PEOPLE_SHEETS)
+"""Every input sheet's spec, the optional people sheets (:mod:`planner.excel.people`) last."""
+INPUT_SHEETS = (*_SCENARIO_SHEETS, *(s.name for s in PEOPLE_SHEETS))
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -50,6 +50,7 @@ from planner.excel.columns import (
     norm,
 )
 from planner.excel.forecast import SOURCE_CELL, read_forecast, read_shrinkage
+from planner.excel.people import PEOPLE_SHEETS, read_people
 from planner.excel.tables import (
     ProblemCollector,
     Table,
@@ -373,7 +374,7 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
     problems = ProblemCollector()
     present = {norm(name): name for name in values_book.sheetnames}
     tables: dict[str, Table] = {}
-    for spec in SHEETS:
+    for spec in (*SHEETS, *PEOPLE_SHEETS):
         actual = next((present[norm(n)] for n in (spec.name, *spec.aliases) if norm(n) in present), None)
         if actual is None:
             if spec.required:
@@ -433,6 +434,7 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
         problems.add("contacts", "the forecast has no rows; at least one interval is required",
                      f"{table.name}!A{table.header_row + 1}")
     _check_references(tables, objects, claimed, settings, problems)
+    contracts, agents = read_people(tables, claimed.get("StaffingGroups") or set(channel_names), problems)
     if problems or settings is None or forecast is None:
         raise InputError(problems.result() or [Problem("workbook", "could not be read", "workbook")])
 
@@ -444,7 +446,7 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
                         segments=things("Segments"), forecast=forecast,
                         deflections=things("Deflection"), staffing_groups=things("StaffingGroups"),
                         shift_templates=things("ShiftTemplates"), break_rules=things("BreakRules"),
-                        mix=mix, shrinkage_by_interval=shrinkage)
+                        mix=mix, shrinkage_by_interval=shrinkage, contracts=contracts, agents=agents)
     except InputError as exc:
         problems.extend_from(exc, lambda f: f"{_SHEET_OF_FIELD.get(f, 'workbook')}")
         raise InputError(problems.result()) from None

@@ -207,6 +207,9 @@ def write_input_sheets(book: Workbook, scenario: Scenario, *, annotate: bool = F
     _write_key_value_sheet(book.create_sheet("MixSettings"), MIX_SHEET, mix_values, MixSettings,
                            annotate=annotate)
     _write_shrinkage_sheet(book.create_sheet("Shrinkage"), scenario.shrinkage_by_interval)
+    from planner.excel.people import write_people_sheets
+
+    write_people_sheets(book, scenario.contracts, scenario.agents, annotate=annotate)
 
 
 def write_scenario(scenario: Scenario, path_or_file: str | os.PathLike[str] | IO[bytes]) -> None:

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from planner.excel.capacity import CAPACITY_SHEETS, example_capacity, write_capacity_sheets
 from planner.excel.columns import SHEETS
 from planner.excel.layout import BOLD, HEADER_FILL, save_book, set_widths
+from planner.excel.people import PEOPLE_SHEETS
 from planner.excel.scenario_sheets import write_input_sheets
 from planner.types import (
     BreakRule,
@@ -112,7 +113,7 @@ def write_template(path_or_file: str | os.PathLike[str] | IO[bytes]) -> None:
     for cell in ws[ws.max_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
-    for spec in (*SHEETS, *CAPACITY_SHEETS):
+    for spec in (*SHEETS, *PEOPLE_SHEETS, *CAPACITY_SHEETS):
         ws.append([spec.name, "yes" if spec.required else "no", spec.purpose])
         ws.cell(row=ws.max_row, column=1).font = BOLD
         for column in spec.columns:

@@ -203,13 +203,17 @@ def _schedule_with_breaks(schedule: Any) -> pd.DataFrame:
     shifts = schedule.shifts.copy()
     activities = schedule.activities
     if activities is not None and len(activities) and len(shifts):
-        ordered = activities.sort_values("start")
-        text = ordered.groupby("agent").apply(
+        # a person of a roster works several shifts: each break goes to the shift it falls in
+        pairs = activities.reset_index(drop=True).merge(
+            shifts[["agent", "start", "end"]].reset_index(names="shift"), on="agent", suffixes=("", "_shift"))
+        pairs = pairs[(pairs["start"] >= pairs["start_shift"]) & (pairs["start"] < pairs["end_shift"])]
+        ordered = pairs.sort_values("start")
+        text = ordered.groupby("shift").apply(
             lambda rows: "; ".join(f"{a} {pd.Timestamp(s):%H:%M}–{pd.Timestamp(e):%H:%M}"
                                    for a, s, e in zip(rows["activity"], rows["start"], rows["end"],
                                                       strict=True)),
             include_groups=False)
-        shifts["breaks"] = shifts["agent"].map(text).fillna("")
+        shifts["breaks"] = shifts.index.to_series().map(text).fillna("")
     return shifts
 
 
@@ -246,6 +250,10 @@ def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes], *,
         _write_frame(book.create_sheet("Schedule"), _schedule_with_breaks(schedule))
         _write_frame(book.create_sheet("Breaks"), schedule.activities)
         _write_frame(book.create_sheet("Well-being"), schedule.wellbeing)
+        if getattr(plan, "roster", None) is not None:
+            from planner.excel.people import write_roster_sheets
+
+            write_roster_sheets(book, plan.roster, _write_frame)
     else:
         for title in ("Schedule", "Breaks", "Well-being"):
             _note(book.create_sheet(title), f"{title}: not computed (the schedule was not run).")

@@ -173,7 +173,30 @@
     canvas.setAttribute("data-rendered", "1");
   }
 
+  function roster() {
+    // the roster grid: each person's week as one bar per day (positions from data attributes,
+    // since the page's CSP allows no inline styles) and a filter by name, id, contract or group
+    var grid = document.getElementById("roster-grid");
+    if (!grid) { return; }
+    grid.querySelectorAll("[data-left]").forEach(function (node) {
+      node.style.left = node.getAttribute("data-left") + "%";
+      node.style.width = node.getAttribute("data-width") + "%";
+    });
+    var filter = document.getElementById("roster-filter");
+    filter.addEventListener("input", function () {
+      var text = filter.value.trim().toLowerCase();
+      var shown = 0;
+      grid.querySelectorAll("tbody tr").forEach(function (row) {
+        row.hidden = text !== "" && row.getAttribute("data-search").indexOf(text) < 0;
+        if (!row.hidden) { shown += 1; }
+      });
+      grid.setAttribute("data-shown", String(shown));
+    });
+    grid.setAttribute("data-rendered", String(grid.querySelectorAll(".week-shift").length));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    roster();
     var jobBox = document.getElementById("job");
     if (jobBox) { pollJob(jobBox); }
     var dataNode = document.getElementById("chart-data");

@@ -1,0 +1,98 @@
+"""Named agents onto concrete tours: a min-cost assignment per people profile.
+
+Every tour of a profile fits every agent of that profile (same contract, skills and availability:
+the hard rules were kept when the tour classes were made), so what is left is soft: a linear
+assignment (Kuhn 1955; Jonker–Volgenant as implemented by :func:`scipy.optimize.linear_sum_assignment`)
+minimising, per agent and tour,
+
+* :data:`PREFERRED_DAY_OFF_COST` per working day that is one of the agent's preferred days off;
+* :data:`SHIFT_PREFERENCE_COST` per shift against the agent's early/late preference (an early shift
+  starts before :data:`EARLY_START_MINUTE`, a late one ends after :data:`LATE_END_MINUTE`);
+* fairness: :data:`WEEKEND_FAIRNESS_COST` × the agent's recent weekends worked per weekend day of
+  the tour, so weekends go first to those who worked fewer of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from planner.people import Agent
+from planner.roster.split import ConcreteTour
+from planner.roster.tours import WEEKEND_DAYS
+
+PREFERRED_DAY_OFF_COST = 10.0
+SHIFT_PREFERENCE_COST = 4.0
+WEEKEND_FAIRNESS_COST = 3.0
+FORBIDDEN_COST = 1e6
+"""Cost of a pair that breaks a hard rule (a weekend for someone at their weekend cap); the model's
+weekend cap makes a pairing without any such pair exist."""
+EARLY_START_MINUTE = 9 * 60
+"""A shift starting before 09:00 is early."""
+LATE_END_MINUTE = 20 * 60
+"""A shift ending after 20:00 is late."""
+
+
+def tour_day_minutes(
+    tour: ConcreteTour, day: int, intervals_per_day: int, interval_minutes: int
+) -> tuple[int, int]:
+    """Start and end of the tour's shift on ``day``, minutes after that day's midnight."""
+    start, _ = tour.shifts[day]
+    minute = (start - day * intervals_per_day) * interval_minutes
+    return minute, minute + tour.plan.template.length_minutes
+
+
+def assignment_cost(
+    agent: Agent,
+    tour: ConcreteTour,
+    dates: Sequence[date],
+    intervals_per_day: int,
+    interval_minutes: int,
+    weekend_ok: bool = True,
+) -> float:
+    """Soft cost of giving ``tour`` to ``agent`` (module docstring), currency-free points; plus
+    :data:`FORBIDDEN_COST` per weekend day when the agent may not work this weekend (hard)."""
+    cost = 0.0
+    for day in tour.shifts:
+        weekday = dates[day].weekday()
+        if weekday in agent.preferred_days_off:
+            cost += PREFERRED_DAY_OFF_COST
+        start, end = tour_day_minutes(tour, day, intervals_per_day, interval_minutes)
+        if agent.prefers == "early" and start >= EARLY_START_MINUTE:
+            cost += SHIFT_PREFERENCE_COST
+        if agent.prefers == "late" and end <= LATE_END_MINUTE:
+            cost += SHIFT_PREFERENCE_COST
+        if weekday in WEEKEND_DAYS:
+            cost += WEEKEND_FAIRNESS_COST * agent.recent_weekends_worked
+            if not weekend_ok:
+                cost += FORBIDDEN_COST
+    return cost
+
+
+def assign_profile(
+    agents: Sequence[Agent],
+    tours: Sequence[ConcreteTour],
+    dates: Sequence[date],
+    intervals_per_day: int,
+    interval_minutes: int,
+    weekend_ok: Sequence[bool] | None = None,
+) -> list[tuple[int, int]]:
+    """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them.
+
+    ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`).
+    """
+    if not agents or not tours:
+        return []
+    allowed = list(weekend_ok) if weekend_ok is not None else [True] * len(agents)
+    cost = np.asarray(
+        [
+            [assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok) for t in tours]
+            for a, ok in zip(agents, allowed, strict=True)
+        ],
+        dtype=float,
+    )
+    rows, columns = linear_sum_assignment(cost)
+    return [(int(r), int(c)) for r, c in zip(rows, columns, strict=True)]
