@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.document_schema import dataclass_schema, type_problem
+from models.document_schema import PEOPLE_PARTS, dataclass_schema, type_problem
 from planner.types import (
     FORECAST_COLUMNS,
     BreakRule,
@@ -134,8 +134,19 @@ def _people(document: Mapping[str, Any], problems: list[Problem]) -> dict[str, t
             problems.append(Problem(part, "must be a list", part))
             continue
         items = []
+        fields = dataclass_schema(cls)["properties"]
         for i, raw in enumerate(raw_items):
             where = f"{part}[{i}]"
+            if not isinstance(raw, Mapping):
+                problems.append(Problem(where, f"must be an object, got {type(raw).__name__}", where))
+                continue
+            wrong = [(key, f"is not a field of {cls.__name__}; known: {sorted(fields)}")
+                     if key not in fields else (key, type_problem(fields[key], value))
+                     for key, value in raw.items()]
+            wrong = [(key, message) for key, message in wrong if message is not None]
+            problems.extend(Problem(key, message, f"{where}.{key}") for key, message in wrong)
+            if wrong:
+                continue
             if isinstance(raw, Mapping):
                 raw = dict(raw)
                 try:
@@ -157,7 +168,13 @@ def _people(document: Mapping[str, Any], problems: list[Problem]) -> dict[str, t
                     problems.extend(Problem(p.field, p.message, f"{where}.availability")
                                     for p in exc.problems)
                     continue
-            items.append(_build(cls, raw, where, problems))
+            try:  # the fields were type-checked and converted above
+                items.append(cls(**raw))
+            except InputError as exc:
+                problems.extend(Problem(p.field, p.message, p.location or f"{where}.{p.field}")
+                                for p in exc.problems)
+            except TypeError as exc:
+                problems.append(Problem(where, f"is incomplete: {exc}", where))
         found[part] = tuple(items)
     return found
 
@@ -267,7 +284,7 @@ def scenario_from_document(document: Mapping[str, Any]) -> Scenario:
     if not isinstance(document, Mapping):
         raise InputError([Problem("body", "must be a JSON object", "$")])
     known = {"name", "settings", "mix", "forecast", "shrinkage_by_interval",
-             *(part for part, _cls in _PARTS)}
+             *(part for part, _cls in _PARTS), *(part for part, _cls in PEOPLE_PARTS)}
     for key in sorted(set(document) - known, key=str):
         problems.append(Problem(str(key), f"is not a part of a scenario; known: {sorted(known)}",
                                 str(key)))

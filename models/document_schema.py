@@ -19,6 +19,7 @@ import typing
 from datetime import date
 from typing import Any
 
+from planner.people import Agent, Contract
 from planner.types import (
     ALLOWED_INTERVAL_MINUTES,
     FORECAST_COLUMNS,
@@ -68,6 +69,10 @@ _CLASS_BOUNDS: dict[tuple[type, str], dict[str, Any]] = {
 _NAME_FIELDS: frozenset[str] = frozenset({"name", "segment", "channel", "escalation_channel"})
 
 
+PEOPLE_PARTS: tuple[tuple[str, type], ...] = (("contracts", Contract), ("agents", Agent))
+"""The people of a scenario (issue 11): document key and input dataclass, like SCENARIO_PARTS."""
+
+
 def _json_type(annotation: Any) -> dict[str, Any]:
     """The JSON Schema of one resolved type annotation."""
     origin = typing.get_origin(annotation)
@@ -97,6 +102,8 @@ def _json_type(annotation: Any) -> dict[str, Any]:
         return {"type": "string"}
     if annotation is date:
         return {"type": "string", "format": "date"}
+    if dataclasses.is_dataclass(annotation):  # a nested input, e.g. an agent's DayWindow
+        return dataclass_schema(annotation)  # type: ignore[arg-type]
     raise TypeError(f"no JSON type for {annotation!r}")
 
 
@@ -145,7 +152,7 @@ def scenario_document_schema(overrides: dict[str, Any]) -> dict[str, Any]:
             {"type": "null"}]},
         "overrides": overrides,
     }
-    for part, cls in SCENARIO_PARTS:
+    for part, cls in (*SCENARIO_PARTS, *PEOPLE_PARTS):
         properties[part] = {"type": "array", "items": dataclass_schema(cls)}
     return {"type": "object", "additionalProperties": False,
             "required": ["name", "settings", "channels", "segments", "forecast"],
