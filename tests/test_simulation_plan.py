@@ -245,3 +245,23 @@ def test_replications_run_in_worker_processes_give_the_same_report(plan: pipelin
         mapped = simulation.simulate(inputs, mapper=pool.map)
     pd.testing.assert_frame_equal(serial.intervals, mapped.intervals)
     assert serial.contacts == mapped.contacts
+
+
+def test_an_agent_with_several_shift_rows_is_one_stretch_per_row(plan: pipeline.Plan) -> None:
+    """Weekly tours name one agent on several rows: each row is an on-duty stretch minus that
+    agent's breaks inside it."""
+    shifts = plan.schedule.shifts.copy()
+    activities = plan.schedule.activities.copy()
+    voice = shifts[shifts["group"] == "voice"].sort_values("start")
+    early = voice.iloc[0]
+    later = voice[voice["start"] >= early["end"]].iloc[0]  # a shift starting after the first ends
+    shifts.loc[shifts["agent"] == later["agent"], "agent"] = early["agent"]
+    activities.loc[activities["agent"] == later["agent"], "agent"] = early["agent"]
+    inputs = simulation.simulation_inputs(plan.requirements, plan.coverage, shifts, activities,
+                                          SimulationOptions(replications=2))
+    cells = inputs.groups[0].agents
+    assert (cells.agent == early["agent"]).sum() == 2
+    np.testing.assert_array_equal(cells.working(inputs.groups[0].intervals),
+                                  plan.coverage[plan.coverage["group"] == "voice"]["scheduled"].to_numpy())
+    result = simulation.simulate(inputs)
+    assert result.week.iloc[0]["simulated_contacts"] > 0
