@@ -76,6 +76,7 @@ def test_the_samples_have_valid_capacity_inputs() -> None:
         ({"TenureBuckets!B3": 10}, "TenureBuckets!B3", "must be > the previous bucket's"),
         ({"Headcount!B2": "veterans"}, "Headcount!B2", "unknown tenure bucket"),
         ({"CapacityGroups!C2": 10}, "CapacityGroups!C2", "must be ≥ wage_per_hour"),
+        ({"CapacityGroups!F2": 99}, "CapacityGroups!F2", "cannot save more than it pays"),
     ],
     ids=[
         "lead-past-horizon",
@@ -88,6 +89,7 @@ def test_the_samples_have_valid_capacity_inputs() -> None:
         "buckets-out-of-order",
         "unknown-bucket",
         "overtime-below-wage",
+        "vto-saving-above-wage",
     ],
 )
 def test_bad_day_sample_inputs_are_located(
