@@ -282,7 +282,7 @@ def capacity_inputs(days: int) -> CapacityInputs:
     buckets = (TenureBucket("0-12 weeks", 12, 0.012), TenureBucket("13-52 weeks", 52, 0.006),
                TenureBucket("tenured", None, 0.003))
     people = ({"voice": 53.0, "chat": 34.0, "email": 21.0} if weekly
-              else {"voice": 52.0, "chat": 32.0, "email": 17.0})
+              else {"voice": 66.0, "chat": 42.0, "email": 24.0})
     headcount = tuple(Headcount(g, b.name, round(n * share, 1)) for g, n in people.items()
                       for b, share in zip(buckets, (0.1, 0.3, 0.6), strict=True))
     wages = {"voice": 24.0, "chat": 22.0, "email": 20.0}

@@ -76,6 +76,7 @@ def test_the_samples_have_valid_capacity_inputs() -> None:
         ({"TenureBuckets!B3": 10}, "TenureBuckets!B3", "must be > the previous bucket's"),
         ({"Headcount!B2": "veterans"}, "Headcount!B2", "unknown tenure bucket"),
         ({"CapacityGroups!C2": 10}, "CapacityGroups!C2", "must be ≥ wage_per_hour"),
+        ({"CapacityGroups!F2": 99}, "CapacityGroups!F2", "cannot save more than it pays"),
     ],
     ids=[
         "lead-past-horizon",
@@ -88,6 +89,7 @@ def test_the_samples_have_valid_capacity_inputs() -> None:
         "buckets-out-of-order",
         "unknown-bucket",
         "overtime-below-wage",
+        "vto-saving-above-wage",
     ],
 )
 def test_bad_day_sample_inputs_are_located(
@@ -98,18 +100,33 @@ def test_bad_day_sample_inputs_are_located(
 
 
 def test_weeks_missing_or_out_of_order_are_located(tmp_path: Path) -> None:
-    book = load_workbook(WEEK)
-    sheet = book["CapacityWeeks"]
+    from openpyxl import Workbook
+
+    from planner.excel.capacity import write_capacity_sheets
+
+    scenario = excel.read_workbook(WEEK)
+    inputs = read_capacity(WEEK, scenario)
+    assert inputs is not None
+    book = Workbook()
+    write_capacity_sheets(book, inputs)  # the week sample's capacity sheets alone: quick to edit
+    source = tmp_path / "capacity_only.xlsx"
+    book.save(source)
+    sheet = load_workbook(source)["CapacityWeeks"]
     assert sheet["A2"].value.date() == date(2026, 1, 5) and sheet["B5"].value == "voice"
-    missing = problems_of(edited(tmp_path, WEEK, {}, delete_rows=("CapacityWeeks", 5)))  # voice week 2
+
+    def problems(path: Path) -> list[str]:
+        with pytest.raises(InputError) as caught:
+            read_capacity(path, scenario)
+        return [str(p) for p in caught.value.problems]
+
+    missing = problems(edited(tmp_path, source, {}, delete_rows=("CapacityWeeks", 5)))  # voice week 2
     assert any(
         "CapacityWeeks!A" in p and "missing week 2 (2026-01-12)" in p and "'voice'" in p for p in missing
     )
-    swapped = problems_of(
-        edited(tmp_path, WEEK, {"CapacityWeeks!A2": sheet["A5"].value, "CapacityWeeks!A5": sheet["A2"].value})
-    )
+    swap = {"CapacityWeeks!A2": sheet["A5"].value, "CapacityWeeks!A5": sheet["A2"].value}
+    swapped = problems(edited(tmp_path, source, swap))
     assert any(p.startswith("CapacityWeeks!A5:") and "out of order" in p for p in swapped), swapped
-    off = problems_of(edited(tmp_path, WEEK, {"CapacityWeeks!A2": date(2026, 1, 6)}))
+    off = problems(edited(tmp_path, source, {"CapacityWeeks!A2": date(2026, 1, 6)}))
     assert any(p.startswith("CapacityWeeks!A2:") and "not a week of the horizon" in p for p in off), off
 
 

@@ -164,7 +164,7 @@ def brute_force_cost(data: CapacityData, hires: np.ndarray) -> float:
                     cost += data.overtime_week[g] * ot + data.shortfall_penalty * (need - have - ot)
                 else:
                     vto = min(have - need, data.vto_cap[g] * have)
-                    cost += -data.wage_week[g] * vto + data.excess_penalty * (have - need - vto)
+                    cost += -data.vto_week[g] * vto + data.excess_penalty * (have - need - vto)
         total += p_s * cost
     return total
 
@@ -340,3 +340,19 @@ def test_the_cvar_term_trades_expected_cost_for_the_bad_tail(small_scenario: Sce
         plans[weight] = (extensive.cost_parts["total"], tail)
     assert plans[2.0][1] <= plans[0.0][1] + 1e-6  # the tail does not get worse …
     assert plans[2.0][0] >= plans[0.0][0] - 1e-6  # … and the mean does not get better
+
+
+def test_a_lower_vto_saving_never_lowers_the_cost_and_both_methods_agree(small_scenario: Scenario) -> None:
+    costs = []
+    for saving in (None, 15.0, 0.0):  # the wage (25/h), less, nothing
+        inputs = make_inputs(small_scenario, people=16.0, scenarios=3)
+        inputs = inputs.replace(groups=tuple(replace(g, vto_saving_per_hour=saving) for g in inputs.groups))
+        draws = draw_scenarios(inputs.settings)
+        data = capacity_data(inputs, small_scenario, voice_required(small_scenario, RISING, 3), draws)
+        extensive = solve_capacity(data, EXACT, method="extensive")
+        decomposed = solve_capacity(data, EXACT, method="decomposed")
+        assert decomposed.cost_parts["total"] == pytest.approx(extensive.cost_parts["total"], rel=1e-6)
+        by_hand = brute_force_cost(data, extensive.hires)
+        assert extensive.cost_parts["total"] == pytest.approx(by_hand, rel=1e-7)
+        costs.append(extensive.cost_parts["total"])
+    assert costs[0] < costs[1] < costs[2]  # 16 people for 9–15 required: VTO is used early on

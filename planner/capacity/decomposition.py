@@ -4,9 +4,9 @@ The extensive form of :mod:`planner.capacity.model` has four rows per (scenario,
 100 scenarios × 3 groups × 78 weeks is a 94 000-row LP whose relaxation alone takes HiGHS over ten
 seconds. But once the hires ``n`` are fixed, every (scenario, group, week) cell is a four-variable
 LP with a closed-form answer. With ``P`` the productive FTE, ``R`` the requirement, gap ``d = R − P``,
-overtime cap ``κ_o·P``, VTO cap ``κ_v·P``, costs per FTE-week: overtime ``c_o``, wage ``c_w``,
-shortfall ``c_s`` and excess ``c_e`` (with ``c_s ≥ c_o ≥ c_w ≥ 0`` and ``c_e ≥ 0``, checked
-in :func:`planner.capacity.inputs.validate_capacity`)::
+overtime cap ``κ_o·P``, VTO cap ``κ_v·P``, costs per FTE-week: overtime ``c_o``, VTO saving ``c_w``
+(the wage unless given), shortfall ``c_s`` and excess ``c_e`` (with ``c_s ≥ c_o ≥ wage ≥ c_w ≥ 0``
+and ``c_e ≥ 0``, checked in :func:`planner.capacity.inputs.validate_capacity`)::
 
     d > 0:  ot = min(d, κ_o·P), short = d − ot              cost = c_o·ot + c_s·short
     d ≤ 0:  vto = min(−d, κ_v·P), over = −d − vto           cost = −c_w·vto + c_e·over
@@ -87,7 +87,7 @@ def recourse(data: CapacityData, productive: np.ndarray) -> Recourse:
     k_o = data.overtime_cap[None, :, None]
     k_v = data.vto_cap[None, :, None]
     c_o = data.overtime_week[None, :, None]
-    c_w = data.wage_week[None, :, None]
+    c_w = data.vto_week[None, :, None]  # what an FTE-week of VTO saves (the wage by default)
     c_s, c_e = data.shortfall_penalty, data.excess_penalty
     gap = need - have
     short_side = gap > 0

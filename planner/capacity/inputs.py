@@ -272,6 +272,8 @@ class CapacityGroup:
         Well-being cap: overtime hours one productive agent may work per week, [0, 40].
     max_vto_hours_per_agent_week : float
         Voluntary time off (undertime) one agent may take per week, unpaid, [0, 40].
+    vto_saving_per_hour : float or None
+        What one hour of VTO saves, currency units, [0, wage]; None = the wage (VTO unpaid).
     trainer_seats : int or None
         Most trainees of this group in training at the same time (trainers, seats); None = no cap.
     """
@@ -282,6 +284,7 @@ class CapacityGroup:
     max_overtime_hours_per_agent_week: float = 4.0
     max_vto_hours_per_agent_week: float = 4.0
     trainer_seats: int | None = None
+    vto_saving_per_hour: float | None = None
 
     def __post_init__(self) -> None:
         check = _Check()
@@ -291,7 +294,18 @@ class CapacityGroup:
         check.number("max_overtime_hours_per_agent_week", self.max_overtime_hours_per_agent_week, 0, 40)
         check.number("max_vto_hours_per_agent_week", self.max_vto_hours_per_agent_week, 0, 40)
         check.whole("trainer_seats", self.trainer_seats, 0, optional=True)
+        check.number("vto_saving_per_hour", self.vto_saving_per_hour, 0, optional=True)
+        if (_is_number(self.vto_saving_per_hour) and _is_number(self.wage_per_hour)
+                and self.vto_saving_per_hour > self.wage_per_hour):  # type: ignore[operator]
+            check.add("vto_saving_per_hour",
+                      f"must be ≤ wage_per_hour ({self.wage_per_hour:g}): an hour off cannot save more "
+                      f"than it pays, got {self.vto_saving_per_hour:g}")
         check.raise_if_any()
+
+    @property
+    def vto_saving(self) -> float:
+        """What one VTO hour saves, currency units (the wage unless given)."""
+        return float(self.wage_per_hour if self.vto_saving_per_hour is None else self.vto_saving_per_hour)
 
 
 @dataclass(frozen=True)

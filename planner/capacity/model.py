@@ -33,7 +33,7 @@ today are a constant, a column fixed at 1)::
 
     Σ_{c,t} cost_per_hire_c·n[c,t]
     + Σ_s p_s Σ_{g,w} [ wage_g·paid_h·(E_s[g,w] + Σ σ_s[c,t,w]·n[c,t])       wages, trainees too
-                        + ot_cost_g·paid_h·ot − wage_g·paid_h·vto            overtime − VTO savings
+                        + ot_cost_g·paid_h·ot − vto_saving_g·paid_h·vto      overtime − VTO savings
                         + pen_short·short + pen_excess·over ]                penalties
     + λ·(η + Σ_s p_s·u_s / (1 − α))                                          CVaR term, λ ≥ 0
 
@@ -102,8 +102,8 @@ class CapacityData:
     starts : tuple of ClassStart
     coefficients : tuple of ClassCoefficients
         Per hire of each start, arrays (S, W).
-    wage_week, overtime_week : numpy.ndarray
-        Wage and overtime cost of one FTE-week per group (G,), currency units.
+    wage_week, overtime_week, vto_week : numpy.ndarray
+        Wage, overtime cost and VTO saving of one FTE-week per group (G,), currency units.
     overtime_cap, vto_cap : numpy.ndarray
         Overtime / VTO FTE per productive FTE per group (G,): cap hours / paid hours.
     seats : tuple of int or None
@@ -122,6 +122,7 @@ class CapacityData:
     coefficients: tuple[ClassCoefficients, ...]
     wage_week: np.ndarray
     overtime_week: np.ndarray
+    vto_week: np.ndarray
     overtime_cap: np.ndarray
     vto_cap: np.ndarray
     seats: tuple[int | None, ...]
@@ -175,6 +176,7 @@ def capacity_data(
         starts=tuple(starts),
         coefficients=tuple(coefficients),
         wage_week=np.array([e.wage_per_hour * paid for e in economics]),
+        vto_week=np.array([e.vto_saving * paid for e in economics]),
         overtime_week=np.array([e.overtime_cost_per_hour * paid for e in economics]),
         overtime_cap=np.array([e.max_overtime_hours_per_agent_week / paid for e in economics]),
         vto_cap=np.array([e.max_vto_hours_per_agent_week / paid for e in economics]),
@@ -321,7 +323,7 @@ def scenario_cost_terms(model: CapacityModel, s: int) -> tuple[list[tuple[pulp.L
         for w in range(data.weeks):
             terms += [
                 (model.overtime[(s, g, w)], float(data.overtime_week[g])),
-                (model.vto[(s, g, w)], -float(data.wage_week[g])),
+                (model.vto[(s, g, w)], -float(data.vto_week[g])),
                 (model.short[(s, g, w)], data.shortfall_penalty),
                 (model.over[(s, g, w)], data.excess_penalty),
             ]
@@ -359,7 +361,7 @@ def set_objective(model: CapacityModel) -> None:
     for (s, g, w), ot in model.overtime.items():
         p = float(weights[s])
         put(ot, p * float(data.overtime_week[g]))
-        put(model.vto[(s, g, w)], -p * float(data.wage_week[g]))
+        put(model.vto[(s, g, w)], -p * float(data.vto_week[g]))
         put(model.short[(s, g, w)], p * data.shortfall_penalty)
         put(model.over[(s, g, w)], p * data.excess_penalty)
     if model.cvar_eta is not None:
@@ -459,7 +461,7 @@ def evaluate_costs(
         "hiring": hiring,
         "wages": wages,
         "overtime": np.einsum("g,sgw->s", data.overtime_week, overtime),
-        "vto_savings": np.einsum("g,sgw->s", data.wage_week, vto),
+        "vto_savings": np.einsum("g,sgw->s", data.vto_week, vto),
         "shortfall_penalty": data.shortfall_penalty * short.sum(axis=(1, 2)),
         "excess_penalty": data.excess_penalty * over.sum(axis=(1, 2)),
     }

@@ -232,25 +232,26 @@ def explain(inputs: CapacityInputs, solution: CapacitySolution, weekly: pd.DataF
                     f"{why}; overtime is capped at {cap_h:g} h per agent-week."
                 )
             if late:
-                worst = float(short[short["week"].isin(late)]["shortfall_fte"].max())
-                first_late = min(late)
-                open_starts = [
-                    i
-                    for i in mine
-                    if solution.hires[i] < data.starts[i].hire_class.max_size
-                    and data.starts[i].week + data.starts[i].hire_class.training_weeks <= first_late
-                ]
-                if open_starts:
-                    reason = (
-                        "one more hire costs more (wages to the horizon, hiring cost) than the "
-                        f"shortfall it removes at {data.shortfall_penalty:,.0f} per FTE-week"
+
+                def can_help(week: int, starts: list[int] = mine) -> bool:
+                    """Some class start below its maximum size is productive by ``week``."""
+                    return any(
+                        solution.hires[i] < data.starts[i].hire_class.max_size
+                        and data.starts[i].week + data.starts[i].hire_class.training_weeks <= week
+                        for i in starts
                     )
-                else:
-                    reason = "every class that could be productive by then is at its maximum size"
-                notes.append(
-                    f"{group}: weeks {_ranges(late)} still short by up to {worst:.1f} FTE "
-                    f"(expected): {reason}."
-                )
+
+                costly = [w for w in late if can_help(w)]
+                capped = [w for w in late if not can_help(w)]
+                for weeks, reason in (
+                    (capped, "every class that could be productive by then is at its maximum size"),
+                    (costly, "one more hire costs more (wages to the horizon, hiring cost) than the "
+                             f"shortfall it removes at {data.shortfall_penalty:,.0f} per FTE-week"),
+                ):
+                    if weeks:
+                        worst = float(short[short["week"].isin(weeks)]["shortfall_fte"].max())
+                        notes.append(f"{group}: weeks {_ranges(weeks)} still short by up to {worst:.1f} "
+                                     f"FTE (expected): {reason}.")
         seat_weeks = [w for (gg, w), v in solution.seat_values.items() if gg == g and v > 1e-6]
         if seat_weeks:
             best = max(v for (gg, _w), v in solution.seat_values.items() if gg == g)

@@ -252,6 +252,13 @@ CAPACITY_GROUPS_SHEET = SheetSpec(
             note="Cap on voluntary time off per agent-week, hours [0, 40]. Default 4.",
         ),
         Column(
+            "vto_saving_per_hour",
+            "vto_saving_per_hour",
+            "number",
+            nullable=True,
+            note="What one VTO hour saves, [0, wage]; empty = the wage (VTO is unpaid).",
+        ),
+        Column(
             "trainer_seats",
             "trainer_seats",
             "int",
