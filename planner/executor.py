@@ -21,6 +21,12 @@ Rules every unit keeps (so the three paths give identical answers):
 * results are assembled in the order of ``items``, whatever order the units finish in; the
   caller's ``progress(done, total, key)`` is called in the caller's thread as each one finishes.
 
+A loop over independent parts becomes a call of the seam: where a module does
+``[schedule_group(settings, g) for g in groups]`` it does
+``executor.map(schedule_group, groups, shared=settings).values`` (same values, same order) with
+``executor`` a :class:`SerialExecutor` by default — the scheduler's groups and parts, simulation
+replications (seeds from :func:`unit_seeds`) and separable capacity scenarios plug in this way.
+
 Failures are named: an unreachable scheduler (:class:`SchedulerUnreachableError`), a cluster
 without workers (:class:`NoWorkersError`), a unit whose worker died more often than the
 scheduler's ``distributed.scheduler.allowed-failures`` (:class:`WorkerLostError`; a worker that

@@ -15,6 +15,8 @@ This package is the only place that touches workbooks (openpyxl). One module per
     :func:`write_template` and :func:`example_scenario`.
 ``writer``
     :func:`write_plan`, the plan workbook.
+``sweep``
+    :func:`~planner.excel.sweep.write_sweep`, the sweep results workbook (issue 14).
 ``layout``
     Shared styling and the atomic save.
 

@@ -4,8 +4,8 @@
 (function () {
   "use strict";
 
-  var COLORS = ["#1f6feb", "#d1242f", "#2da44e", "#bf8700", "#8250df", "#0a7f86", "#cf222e", "#57606a",
-                "#953800", "#116329"];
+  var COLORS = ["#1f6feb", "#d1242f", "#2da44e", "#bf8700", "#8250df", "#0a7f86", "#e85aad", "#57606a",
+                "#953800", "#7fb3ff"];
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -34,7 +34,8 @@
     var groups = {};
     var order = [];
     ok.forEach(function (p) {
-      var name = others.length ? others[0].label + " = " + formatAxis(result, others[0].key, p[others[0].key]) : "all points";
+      var name = others.length ? others[0].label.replace(" (%)", "") + " " +
+        formatAxis(result, others[0].key, p[others[0].key]) : "all points";
       if (!groups[name]) { groups[name] = []; order.push(name); }
       groups[name].push({ x: p[xKey], y: p[yKey], label: p.label });
     });
