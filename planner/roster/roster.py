@@ -40,7 +40,7 @@ from planner.scheduling import (
 )
 from planner.scheduling.breaks import _wellbeing_row
 from planner.scheduling.schedule import _DEFERRED_COLUMNS, _concat, _required_array
-from planner.solver import SolveResult, SolveStatus, combine
+from planner.solver import SolveResult, SolveStatus, combine, relative_gap
 from planner.types import WEEKDAY_NAMES, InputError, Problem, Scenario
 
 ProgressCallback = Callable[[float, str], None]
@@ -211,6 +211,8 @@ def roster_scenario(
             model, need, templates, rules, settings, left * share, deferred=deferred, day_shifts=day_shifts
         )
 
+        if shift_result is not None and group in shift_result.per_group and result.has_solution:
+            result = _with_shift_bound(result, shift_result.per_group[group], settings.solver_gap)
         results[group] = result
         if not result.has_solution:
             explanations.append(
@@ -340,6 +342,22 @@ def roster_scenario(
         assignment_seconds=assign_seconds,
         explanations=explanations,
     )
+
+
+def _with_shift_bound(result: SolveResult, shift: SolveResult, target_gap: float) -> SolveResult:
+    """The tour model's result with the better of its bound and the day-by-day shift model's.
+
+    Every roster is a schedule of the shift model with the same objective (the multi-skill
+    tie-breaker only adds), so the shift model's best bound is a lower bound of the tour model too.
+    """
+    if not math.isfinite(shift.best_bound) or (math.isfinite(result.best_bound)
+                                               and shift.best_bound <= result.best_bound):
+        return result
+    bound = min(float(shift.best_bound), float(result.objective))
+    gap = relative_gap(float(result.objective), bound)
+    status = SolveStatus.optimal if gap <= target_gap + 1e-12 else SolveStatus.feasible
+    return replace(result, best_bound=bound, gap=gap, status=status,
+                   message=f"{result.message}; bound from the day-by-day shift model")
 
 
 def _size_weight(scenario: Scenario, group: str) -> float:
