@@ -289,10 +289,12 @@ def roster_scenario(
                 "short_agents"
             ]
         if group in models and results[group].has_solution:
-            explanations += explain_people_shortfall(
+            people_lines = explain_people_shortfall(
                 models[group], cov, shifts[shifts["group"] == group], profiles, free, scenario
             )
-            explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
+            explanations += people_lines
+            if not people_lines:  # without capped people, the shift model's reasons (templates, caps)
+                explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
         coverage_frames.append(cov)
     if results:
         combined = combine(list(results.values()), rel_gap=settings.solver_gap)
@@ -350,14 +352,20 @@ def _with_shift_bound(result: SolveResult, shift: SolveResult, target_gap: float
     Every roster is a schedule of the shift model with the same objective (the multi-skill
     tie-breaker only adds), so the shift model's best bound is a lower bound of the tour model too.
     """
-    if not math.isfinite(shift.best_bound) or (math.isfinite(result.best_bound)
-                                               and shift.best_bound <= result.best_bound):
+    if not math.isfinite(shift.best_bound) or (
+        math.isfinite(result.best_bound) and shift.best_bound <= result.best_bound
+    ):
         return result
     bound = min(float(shift.best_bound), float(result.objective))
     gap = relative_gap(float(result.objective), bound)
     status = SolveStatus.optimal if gap <= target_gap + 1e-12 else SolveStatus.feasible
-    return replace(result, best_bound=bound, gap=gap, status=status,
-                   message=f"{result.message}; bound from the day-by-day shift model")
+    return replace(
+        result,
+        best_bound=bound,
+        gap=gap,
+        status=status,
+        message=f"{result.message}; bound from the day-by-day shift model",
+    )
 
 
 def _size_weight(scenario: Scenario, group: str) -> float:
