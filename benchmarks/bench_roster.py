@@ -278,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print(" | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)))
     print()
+    for name, result in roster.schedule.per_group.items():
+        print(f"tour model, {name}: objective {_fmt(result.objective)}, bound {_fmt(result.best_bound)}, "
+              f"gap {_gap(result.gap)}, {result.seconds:.1f} s — {result.message}")
     print(
         f"price of tours: labour {price['tour_labour_cost']:,.0f} vs shift model {shift_labour:,.0f} "
         f"({price.get('labour_premium', math.nan):+.1%}); roster objective vs shift model bound "

@@ -163,7 +163,12 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
                     scenario.settings,
                     solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds
                     * SHIFT_PRICE_SHARE))
-            schedule_result = scheduling.schedule_scenario(shift_scenario, requirements, progress=report)
+            shift_report = report
+            if scenario.contracts:  # the shift model is the first half of the stage, the roster the second
+                def shift_report(fraction: float, message: str) -> None:
+                    report(0.5 * fraction, message)
+            schedule_result = scheduling.schedule_scenario(shift_scenario, requirements,
+                                                           progress=shift_report)
             timings["schedule"] = time.perf_counter() - started
             roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings)
             if roster_result is not None:

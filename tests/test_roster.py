@@ -413,3 +413,14 @@ def test_tours_matched_to_a_day_by_day_schedule() -> None:
     for (_, _, d), n in band_counts(model, tours).items():
         per_day[d] = per_day.get(d, 0) + n
     assert sum(per_day.values()) == 15 and all(per_day.get(d, 0) >= 2 for d in range(7))
+
+
+def test_the_shift_models_bound_is_used_only_when_it_is_better() -> None:
+    from planner.roster.roster import _with_shift_bound
+    from planner.solver import SolveResult, SolveStatus
+
+    tours = SolveResult(SolveStatus.feasible, 103.0, 100.0, 0.03, 1.0, "tours")
+    better = _with_shift_bound(tours, SolveResult(SolveStatus.optimal, 101.0, 102.5, 0.0, 1.0, ""), 0.01)
+    assert better.best_bound == 102.5 and better.status == SolveStatus.optimal and better.gap < 0.01
+    worse = _with_shift_bound(tours, SolveResult(SolveStatus.optimal, 99.0, 98.0, 0.0, 1.0, ""), 0.01)
+    assert worse == tours

@@ -35,26 +35,39 @@ def _runs(short: Sequence[float]) -> list[tuple[int, int]]:
     return runs
 
 
-def one_more_person(model: TourModel, interval: int) -> str:
-    """The cheapest tour class whose shift covers ``interval``, in words (or "" when none does)."""
+def one_more_person(model: TourModel, interval: int, free: set[int] | None = None) -> str:
+    """The cheapest tour class whose shift covers ``interval`` from any start of its band, in words.
+
+    With ``free`` (indices of the model's profiles that still have people without a tour) the
+    tour is one of theirs — the cover was left by the solve (its time limit or the shortfall
+    price), not by a lack of people; without free people it is one more person to hire or move.
+    """
     settings = model.base.settings
     day = interval // settings.intervals_per_day
     minute = (interval % settings.intervals_per_day) * settings.interval_minutes
-    best: tuple[float, str] | None = None
+    best: tuple[int, float, str] | None = None
     for tour in model.classes:
         plan = model.base.plans[tour.template]
         band = model.bands[tour.template][tour.band]
         length = plan.template.length_minutes
-        if day in tour.days and band[0] <= minute < band[-1] + length:
-            cost = tour.paid_hours * plan.template.cost_per_hour
-            profile = model.profiles[tour.profile]
+        if day not in tour.days or not band[0] <= minute < band[-1] + length:
+            continue
+        loose = 0 if band[-1] <= minute < band[0] + length else 1  # prefer bands that cover from every start
+        cost = tour.paid_hours * plan.template.cost_per_hour
+        contract = model.profiles[tour.profile].contract.name
+        shift = f"{length / 60:g} h shifts starting {_clock(band[0])}–{_clock(band[-1])}"
+        if free:
+            if tour.profile not in free:
+                continue
             words = (
-                f"one more '{profile.contract.name}' person ({tour.paid_hours:g} h) on {length / 60:g} h "
-                f"shifts starting {_clock(band[0])}–{_clock(band[-1])} would cover it"
+                f"a '{contract}' tour ({tour.paid_hours:g} h, {shift}) for one of the free people would "
+                "cover it — the solve left it (time limit or shortfall price)"
             )
-            if best is None or cost < best[0]:
-                best = (cost, words)
-    return best[1] if best else "no tour class of the contracts covers this time"
+        else:
+            words = f"one more '{contract}' person ({tour.paid_hours:g} h) on {shift} would cover it"
+        if best is None or (loose, cost) < best[:2]:
+            best = (loose, cost, words)
+    return best[2] if best else "no tour class of the contracts covers this time"
 
 
 def explain_people_shortfall(
@@ -83,6 +96,7 @@ def explain_people_shortfall(
     short = coverage["short"].to_numpy(dtype=float)
     total = sum(profiles[p].cap or 0 for p in mine)
     left = sum(free[p] or 0 for p in mine)
+    free_local = {i for i, p in enumerate(mine) if (free[p] or 0) > 0}
     lines = []
     for first, last in _runs(short):
         day = first // settings.intervals_per_day
@@ -103,7 +117,7 @@ def explain_people_shortfall(
             f"{group}-skilled people {working} work {name}, {unavailable} are not available "
             f"(availability or time off), {max(total - working - unavailable - left, 0)} have their days off "
             f"or work another group, {left} {'is' if left == 1 else 'are'} left free; "
-            f"{one_more_person(model, first)}"
+            f"{one_more_person(model, first, free_local)}"
         )
     return lines
 

@@ -40,7 +40,7 @@ from planner.scheduling import (
 )
 from planner.scheduling.breaks import _wellbeing_row
 from planner.scheduling.schedule import _DEFERRED_COLUMNS, _concat, _required_array
-from planner.solver import SolveResult, SolveStatus, combine
+from planner.solver import SolveResult, SolveStatus, combine, relative_gap
 from planner.types import WEEKDAY_NAMES, InputError, Problem, Scenario
 
 ProgressCallback = Callable[[float, str], None]
@@ -211,6 +211,8 @@ def roster_scenario(
             model, need, templates, rules, settings, left * share, deferred=deferred, day_shifts=day_shifts
         )
 
+        if shift_result is not None and group in shift_result.per_group and result.has_solution:
+            result = _with_shift_bound(result, shift_result.per_group[group], settings.solver_gap)
         results[group] = result
         if not result.has_solution:
             explanations.append(
@@ -287,10 +289,12 @@ def roster_scenario(
                 "short_agents"
             ]
         if group in models and results[group].has_solution:
-            explanations += explain_people_shortfall(
+            people_lines = explain_people_shortfall(
                 models[group], cov, shifts[shifts["group"] == group], profiles, free, scenario
             )
-            explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
+            explanations += people_lines
+            if not people_lines:  # without capped people, the shift model's reasons (templates, caps)
+                explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
         coverage_frames.append(cov)
     if results:
         combined = combine(list(results.values()), rel_gap=settings.solver_gap)
@@ -339,6 +343,28 @@ def roster_scenario(
         profiles=profile_frame,
         assignment_seconds=assign_seconds,
         explanations=explanations,
+    )
+
+
+def _with_shift_bound(result: SolveResult, shift: SolveResult, target_gap: float) -> SolveResult:
+    """The tour model's result with the better of its bound and the day-by-day shift model's.
+
+    Every roster is a schedule of the shift model with the same objective (the multi-skill
+    tie-breaker only adds), so the shift model's best bound is a lower bound of the tour model too.
+    """
+    if not math.isfinite(shift.best_bound) or (
+        math.isfinite(result.best_bound) and shift.best_bound <= result.best_bound
+    ):
+        return result
+    bound = min(float(shift.best_bound), float(result.objective))
+    gap = relative_gap(float(result.objective), bound)
+    status = SolveStatus.optimal if gap <= target_gap + 1e-12 else SolveStatus.feasible
+    return replace(
+        result,
+        best_bound=bound,
+        gap=gap,
+        status=status,
+        message=f"{result.message}; bound from the day-by-day shift model",
     )
 
 
