@@ -156,7 +156,11 @@ def test_query_parameters_outside_the_document_are_refused(planned: Any) -> None
     assert client.get(f"/api/scenarios/{scenario_id}?include=everything").status_code == 400
     assert client.get(f"/api/scenarios/{scenario_id}?include=inputs&include=inputs"
                       ).status_code == 400
-    repeated = client.get(f"/api/plans/{planned['plan_id']}/schedule?format=csv&format=ics")
+    schedule = f"/api/plans/{planned['plan_id']}/schedule"
+    assert client.get(f"{schedule}?format=JSON").status_code == 400  # the enum is exact
+    assert client.get(f"{schedule}?from=%202026-01-05").status_code == 400  # a space is no date
+    assert client.get(f"{schedule}?from=&to=").status_code == 200  # empty form fields: no bound
+    repeated = client.get(f"{schedule}?format=csv&format=ics")
     assert repeated.status_code == 400
     assert repeated.get_json()["error"]["details"][0]["location"] == "query.format"
 
