@@ -6,7 +6,9 @@ subcommand, write the pair and list the ``_add_<name>_parser`` function in :data
 
 Exit codes: 0 success; 2 a bad command-line value (one line on stderr naming the option and the
 allowed range); 1 a bad workbook (every problem on stderr, one per line, as ``Sheet!Cell: message``)
-or anything else that went wrong.
+or a file that cannot be read or written; 3 an internal error — a bug, not the user's input: one
+line on stderr that says so, names the file holding the traceback and where to report it
+(``PLANNER_DEBUG=1`` prints the traceback instead).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from planner import queueing
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 3
+REPORT_BUGS_TO = "the project's issue tracker (README.md, 'Reporting a bug')"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -237,8 +241,8 @@ def _add_plan_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_cmd_plan)
 
 
-def _print_problems(source: str, problems: Sequence[object]) -> None:
-    print(f"planner plan: {source}: {len(problems)} problem(s):", file=sys.stderr)
+def _print_problems(source: str, problems: Sequence[object], command: str = "plan") -> None:
+    print(f"planner {command}: {source}: {len(problems)} problem(s):", file=sys.stderr)
     for problem in problems:
         print(str(problem), file=sys.stderr)
 
@@ -503,13 +507,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``planner`` with ``argv`` (default: the process arguments); return the exit code."""
+    from planner.types import InputError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except InputError as exc:
+        _print_problems(getattr(args, "input", "input"), exc.problems, args.command)
+        return EXIT_FAILURE
     except (BadInputError, ValueError) as exc:  # includes queueing.UnreachableTargetError
         print(f"planner {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix
+        print(f"planner {args.command}: error: {exc.strerror or exc}"
+              f"{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(f"planner {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return _report_internal_error(args.command, exc)
+
+
+def _report_internal_error(command: str, exc: BaseException) -> int:
+    """One line on stderr for a bug: what failed, where the traceback is, where to report it."""
+    import os
+    import tempfile
+    import traceback
+
+    trace = "".join(traceback.format_exception(exc))
+    if os.environ.get("PLANNER_DEBUG"):
+        print(trace, file=sys.stderr, end="")
+        where = "above"
+    else:
+        handle, log_path = tempfile.mkstemp(prefix=f"planner-{command}-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as log:
+            log.write(trace)
+        where = f"in {log_path}"
+    print(f"planner {command}: internal error (a bug in the planner, not in your input): "
+          f"{type(exc).__name__}: {exc}; the traceback is {where}; please report it to "
+          f"{REPORT_BUGS_TO} with the command and the input file", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -540,8 +540,13 @@ def _immediate(channel: Channel, load: np.ndarray, aht: np.ndarray, group: str,
             found = re.search(r"cell (\d+)", str(exc))
             where = (f" at {starts[busy[int(found.group(1))]]:%Y-%m-%d %H:%M}"
                      if found and int(found.group(1)) < busy.size else "")
-            raise queueing.UnreachableTargetError(
-                f"staffing group {group!r} (channel {channel.name!r}){where}: {exc}") from exc
+            # The inputs ask for the impossible: a located input problem, not an internal error.
+            message = str(exc).split(": ", 1)[-1]
+            raise InputError([Problem(
+                "service_level", f"cannot be met: {message}; allowed: targets below 100 % and a load "
+                "some number of agents can serve (check the contacts, the channel's aht_seconds and "
+                "the segments' aht_multiplier)",
+                f"Forecast ({group}{where})")]) from exc
     kpis = _queue_kpis(agents, load, aht, channel.answer_seconds, channel.patience_seconds,
                        channel.concurrency, channel.service_level_definition)
     fractional = _fractional_agents(agents, load, aht, channel, kpis)
@@ -670,8 +675,8 @@ def requirements(scenario: Scenario, live: pd.DataFrame, *,
     ValueError
         A live frame lacking columns or containing pairs no group serves, or an unknown
         ``email_policy``.
-    planner.queueing.UnreachableTargetError
-        When a voice/chat target cannot be met (names the cell).
+        Also when a voice/chat target cannot be met by any number of agents (a load beyond the
+        search range): located at the group and interval, ``Forecast (voice at 2026-01-05 09:00)``.
 
     Notes
     -----

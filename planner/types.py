@@ -27,6 +27,16 @@ SolverName = Literal["highs", "cbc"]
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 ALLOWED_INTERVAL_MINUTES: tuple[int, ...] = (15, 30, 60)
+MAX_DURATION_SECONDS: float = 86_400.0
+"""Longest handle time, answer threshold, ASA cap or patience accepted, seconds (one day)."""
+MAX_RESPONSE_HOURS: float = 8_760.0
+"""Longest e-mail response time accepted, hours (a year)."""
+MAX_AHT_MULTIPLIER: float = 10.0
+"""Largest handle-time multiplier of a segment or an escalation."""
+MAX_MONEY_PER_UNIT: float = 1_000_000.0
+"""Largest cost per hour, per attempt or penalty per agent-hour accepted (keeps the MIP numerically sane)."""
+MAX_CONTACTS_PER_INTERVAL: float = 1_000_000.0
+"""Most contacts accepted in one forecast cell (one interval, channel and segment)."""
 _T = TypeVar("_T")
 
 
@@ -97,6 +107,12 @@ class _Checker:
             return
         if self.finite(field_name, value) and value < 0:
             self.add(field_name, f"must be ≥ 0, got {value:g}")
+
+    def at_most(self, field_name: str, value: float | None, top: float, unit: str) -> None:
+        """An upper bound that keeps the queueing math meaningful (e.g. a handle time ≤ one day)."""
+        if value is not None and isinstance(value, int | float) and not isinstance(value, bool) \
+                and math.isfinite(value) and value > top:
+            self.add(field_name, f"must be ≤ {top:,.0f} {unit}, got {value:g}")
 
     def share(
         self,
@@ -209,6 +225,7 @@ class Channel:
         if self.kind not in CHANNEL_KINDS:
             check.add("kind", f"must be one of {', '.join(CHANNEL_KINDS)}, got {self.kind!r}")
         check.positive("aht_seconds", self.aht_seconds)
+        check.at_most("aht_seconds", self.aht_seconds, MAX_DURATION_SECONDS, "seconds (one day)")
         check.share("max_occupancy", self.max_occupancy, open_low=True)
         check.share("shrinkage", self.shrinkage, open_high=True)
         check.minute_of_day("open_minute", self.open_minute)
@@ -221,6 +238,7 @@ class Channel:
             )
         if self.kind == "email":
             check.positive("response_hours", self.response_hours)
+            check.at_most("response_hours", self.response_hours, MAX_RESPONSE_HOURS, "hours (a year)")
         else:
             check.share("service_level", self.service_level, optional=True, open_low=True,
                         open_high=True)
@@ -229,6 +247,9 @@ class Channel:
             check.positive("patience_seconds", self.patience_seconds, optional=True)
             check.share("max_abandon", self.max_abandon, optional=True, open_low=True,
                         open_high=True)
+            for field_name in ("answer_seconds", "max_asa_seconds", "patience_seconds"):
+                check.at_most(field_name, getattr(self, field_name), MAX_DURATION_SECONDS,
+                              "seconds (one day)")
             if (self.service_level is None) != (self.answer_seconds is None):
                 check.add("answer_seconds",
                           "and service_level go together: give both or neither")
@@ -281,6 +302,7 @@ class Segment:
         check.share("prefers_human_share", self.prefers_human_share)
         check.share("max_self_service_share", self.max_self_service_share, open_high=True)
         check.positive("aht_multiplier", self.aht_multiplier)
+        check.at_most("aht_multiplier", self.aht_multiplier, MAX_AHT_MULTIPLIER, "times the channel's AHT")
         check.raise_if_any()
 
 
@@ -322,7 +344,11 @@ class Deflection:
         check.share("self_service_share", self.self_service_share)
         check.share("containment_rate", self.containment_rate)
         check.positive("escalation_aht_multiplier", self.escalation_aht_multiplier)
+        check.at_most("escalation_aht_multiplier", self.escalation_aht_multiplier, MAX_AHT_MULTIPLIER,
+                      "times the channel's AHT")
         check.non_negative("automation_cost_per_attempt", self.automation_cost_per_attempt)
+        check.at_most("automation_cost_per_attempt", self.automation_cost_per_attempt, MAX_MONEY_PER_UNIT,
+                      "per attempt")
         check.raise_if_any()
 
 
@@ -415,6 +441,7 @@ class ShiftTemplate:
         check.minute_of_day("latest_start_minute", self.latest_start_minute, allow_end=False)
         check.days("days", self.days)
         check.non_negative("cost_per_hour", self.cost_per_hour)
+        check.at_most("cost_per_hour", self.cost_per_hour, MAX_MONEY_PER_UNIT, "per hour")
         for name in ("min_agents_per_day", "max_agents_per_day", "max_agents_per_start"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
@@ -545,12 +572,16 @@ class Settings:
         if self.solver not in ("highs", "cbc"):
             check.add("solver", f"must be 'highs' or 'cbc', got {self.solver!r}")
         check.positive("solver_time_limit_seconds", self.solver_time_limit_seconds)
+        check.at_most("solver_time_limit_seconds", self.solver_time_limit_seconds, MAX_DURATION_SECONDS,
+                      "seconds (one day)")
         check.share("solver_gap", self.solver_gap, open_high=True)
         if (isinstance(self.solver_threads, bool) or not isinstance(self.solver_threads, int)
                 or self.solver_threads < 1):
             check.add("solver_threads", f"must be a whole number ≥ 1, got {self.solver_threads!r}")
         check.non_negative("shortfall_penalty_per_agent_hour", self.shortfall_penalty_per_agent_hour)
         check.non_negative("overstaff_penalty_per_agent_hour", self.overstaff_penalty_per_agent_hour)
+        for field_name in ("shortfall_penalty_per_agent_hour", "overstaff_penalty_per_agent_hour"):
+            check.at_most(field_name, getattr(self, field_name), MAX_MONEY_PER_UNIT, "per agent-hour")
         check.raise_if_any()
 
     @property

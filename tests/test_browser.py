@@ -5,6 +5,7 @@ plan. Chromium comes from ``make system-deps`` (apt), never from ``playwright in
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: ``PLANNER_SCREENSHOT_DIR`` when set (to look at them), else tmp_path."""
+    folder = Path(os.environ.get("PLANNER_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -71,6 +79,14 @@ def test_upload_tweak_run_see_the_chart_and_download_the_plan(live_server, tmp_p
             assert len(charts) == 3
             assert all(c["points"] == 96 and c["sets"] == 2 and c["width"] > 0 for c in charts)
             assert int(page.get_attribute("#timeline", "data-rendered")) > 0
+            # key figures in planner words and units, grouped (issue 15)
+            figures = page.inner_text("#key-figures")
+            assert "Service level, voice" in figures and "Scheduled FTE" in figures
+            assert "%" in figures and "USD " in figures
+            assert "predicted_service_level" not in figures and "_" not in figures
+            shots = _screenshot_dir(tmp_path)
+            page.screenshot(path=str(shots / "results.png"), full_page=True)
+            page.locator("#key-figures").screenshot(path=str(shots / "key_figures.png"))
 
             with page.expect_download() as download_info:
                 page.click("#download-plan")

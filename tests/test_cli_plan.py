@@ -53,7 +53,7 @@ def test_bad_input_exits_1_with_every_problem_and_writes_nothing(tmp_path: Path,
     assert code == 1
     lines = captured.err.strip().splitlines()
     assert "Forecast!B7: channel unknown channel 'fax'; allowed: chat, email, voice" in lines
-    assert "Forecast!D9: contacts must be a number ≥ 0, got -4" in lines
+    assert "Forecast!D9: contacts must be a number from 0 to 1,000,000 contacts per interval, got -4" in lines
     assert out.read_bytes() == b"previous plan"  # the old output is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx", "plan.xlsx"]
 
@@ -72,3 +72,44 @@ def test_plan_workbook_written_to_a_file_object_is_the_same_scenario() -> None:
     buffer = io.BytesIO()
     excel.write_plan(pipeline.run_plan(scenario, schedule=False, mix=False), buffer)
     assert excel.read_workbook(io.BytesIO(buffer.getvalue())).equals(scenario)
+
+
+def test_negative_template_length_names_its_cell_and_prints_no_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: −5 in the length of ``chat 4h`` used to end in ``KeyError: 'chat 4h'``."""
+    book = openpyxl.load_workbook(DAY_SAMPLE)
+    sheet = book["ShiftTemplates"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "chat 4h")
+    column = [c.value for c in sheet[1]].index("length_minutes") + 1
+    sheet.cell(row, column).value = -5
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    code = main(["plan", str(bad), "-o", str(tmp_path / "plan.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err and "KeyError" not in err
+    problem_lines = err.strip().splitlines()[1:]
+    letter = openpyxl.utils.get_column_letter(column)
+    assert len(problem_lines) == 1
+    assert problem_lines[0].startswith(f"ShiftTemplates!{letter}{row}: length_minutes")
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_an_internal_error_is_one_line_naming_a_bug_and_the_traceback_file(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.cli import EXIT_INTERNAL_ERROR, _report_internal_error
+
+    monkeypatch.delenv("PLANNER_DEBUG", raising=False)
+    try:
+        {}["chat 4h"]
+    except KeyError as exc:
+        code = _report_internal_error("plan", exc)
+    err = capsys.readouterr().err.strip()
+    assert code == EXIT_INTERNAL_ERROR
+    assert len(err.splitlines()) == 1
+    assert "internal error (a bug in the planner, not in your input)" in err and "please report it" in err
+    log = Path(err.split("the traceback is in ")[1].split(";")[0])
+    try:
+        assert "Traceback" in log.read_text() and "KeyError: 'chat 4h'" in log.read_text()
+    finally:
+        log.unlink()

@@ -269,7 +269,8 @@ def test_negative_contacts(good: bytes) -> None:
     def change(book: openpyxl.Workbook) -> None:
         book["Forecast"]["D5"] = -3
 
-    assert _problems(_edit(good, change)) == ["Forecast!D5: contacts must be a number ≥ 0, got -3"]
+    assert _problems(_edit(good, change)) == [
+        "Forecast!D5: contacts must be a number from 0 to 1,000,000 contacts per interval, got -3"]
 
 
 def test_unknown_channel_in_forecast(good: bytes) -> None:

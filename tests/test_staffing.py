@@ -477,3 +477,30 @@ def test_occupancy_cap_binds_continuously_when_it_is_the_tighter_target(scenario
     assert binding.sum() > len(voice) // 2  # at 60 % the cap, not the service level, binds mostly
     np.testing.assert_array_equal(voice["net_agents"].to_numpy()[binding],
                                   np.ceil(bound[binding] - 1e-9).astype(int))
+
+
+def test_the_largest_inputs_the_reader_accepts_still_staff_to_finite_agents():
+    """Issue 15: fuzzing found contacts of 1e12 ending in UnreachableTargetError; the reader now caps
+    contacts, handle times and multipliers, and at those caps staffing still finds an answer."""
+    import dataclasses
+
+    from planner import demand, staffing
+    from planner.types import MAX_AHT_MULTIPLIER, MAX_CONTACTS_PER_INTERVAL, MAX_DURATION_SECONDS
+
+    from .conftest import SMALL_CHANNELS, SMALL_SEGMENTS, build_small_scenario
+
+    channels = tuple(dataclasses.replace(c, aht_seconds=MAX_DURATION_SECONDS) if c.kind == "voice" else c
+                     for c in SMALL_CHANNELS)
+    segments = tuple(dataclasses.replace(s, aht_multiplier=MAX_AHT_MULTIPLIER) for s in SMALL_SEGMENTS)
+    scenario = build_small_scenario(channels=channels, segments=segments)
+    forecast = scenario.forecast.copy()
+    forecast["contacts"] = forecast["contacts"].where(forecast["contacts"] <= 0, MAX_CONTACTS_PER_INTERVAL)
+    scenario = dataclasses.replace(scenario, forecast=forecast)
+    required = staffing.requirements(scenario, demand.live_demand(scenario))
+    voice = required[required["channel"] == "voice"]
+    load = voice["workload_erlangs"]
+    busy = load > 0
+    assert busy.any()
+    assert np.isfinite(voice["net_agents"]).all()
+    # Erlang C needs more agents than the load (Erlang 1917; stability n > A)
+    assert (voice.loc[busy, "net_agents"] > load[busy]).all()

@@ -90,6 +90,16 @@ def test_results_page_carries_the_chart_data_and_serves_the_vendored_chart_libra
     response = client.get(f"/plans/{plan_id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
+    # key figures in planner words and units, grouped; no internal key is shown as a label
+    figures = re.search(r'<div class="figure-groups" id="key-figures">(.*?)</section>', html, re.S).group(1)
+    groups = re.findall(r"<h3>([^<]+)</h3>", figures)
+    assert groups[:2] == ["Demand", "Staffing"] and "Service" in groups and "Solver" in groups
+    shown = dict(re.findall(r"<th>([^<]+)</th><td>([^<]+)</td>", figures))
+    assert re.fullmatch(r"\d+\.\d %", shown["Service level, voice"])
+    assert re.fullmatch(r"USD [\d,]+", shown["Labour cost"])
+    assert re.fullmatch(r"\d+(\.\d)? s|\d+ min \d\d s", shown["Average speed of answer"])
+    assert shown["Scheduled FTE"].endswith(" FTE")
+    assert not any("_" in label or "[" in label for label in shown)
     payload = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>',
                                    html, re.S).group(1))
     assert set(payload["groups"]) == {"voice", "chat", "email"}
@@ -110,10 +120,11 @@ def test_compare_page_shows_each_scenario_and_zero_deltas_against_itself(planned
     other = unplanned.get_json()["id"]
     html = client.get(f"/compare?scenario={scenario_id}&scenario={scenario_id}"
                       f"&scenario={other}").get_data(as_text=True)
-    assert "labour cost" in html and "fte" in html
+    assert "Labour cost" in html and "Scheduled FTE" in html and "Service level, voice" in html
+    assert "labour_cost" not in re.sub(r'data-key="[^"]*"', "", html)  # no internal keys shown
     assert "(no plan yet)" in html
     deltas = re.findall(r'class="delta[^"]*">\(([^)]*)\)', html)
-    assert deltas and all(float(d) == 0 for d in deltas)
+    assert deltas and all(d == "±0" for d in deltas)
     assert "choose two or more" in client.get(f"/compare?scenario={scenario_id}").get_data(
         as_text=True)
 

@@ -28,6 +28,7 @@ from typing import Any
 from flask import Flask
 
 from models import Database
+from planner import key_figures
 from web.errors import register_error_handlers
 from web.jobs import JobRunner
 from web.security import register_security
@@ -79,6 +80,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_security(app)
     app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["figure"] = key_figures.format_value
+    app.jinja_env.filters["figure_delta"] = key_figures.format_delta
 
     if not app.config.get("API_TOKEN"):
         app.logger.setLevel(min(app.logger.getEffectiveLevel(), logging.WARNING))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import PlanRecord, ScenarioRecord
 from models.codec import table_to_frame
+from planner import key_figures
 from web import services
 from web.errors import ApiError
 from web.security import check_csrf
@@ -295,8 +296,14 @@ def plan(plan_id: str) -> str:
         results = record.results or {}
         scenario_name, scenario_id = record.scenario.name, record.scenario_id
     mix = results.get("mix") or {}
+    solve = (results.get("schedule") or {}).get("solve") or None
+    solver = {"status": body["status"], **{k: solve.get(k) for k in ("gap", "objective", "seconds")}} \
+        if isinstance(solve, dict) else None
+    figures = key_figures.grouped(key_figures.key_figures(body["summary"], solver=solver,
+                                                          timings=body["timings"]))
     return render_template(
         "plan.html", plan=body, results=results, scenario_name=scenario_name,
+        figures=figures, currency=(results.get("meta") or {}).get("currency") or "USD",
         scenario_id=scenario_id, meta=results.get("meta") or {},
         chart_json=json.dumps(_chart_payload(results), separators=(",", ":")),
         mix_pairs=_table_rows(mix.get("pairs"), MIX_COLUMNS),
@@ -318,6 +325,8 @@ def compare() -> str:
                 PlanRecord.created_at.desc()).limit(1)).first()
             columns.append({"id": record.id, "name": record.name,
                             "plan_id": latest.id if latest else None,
+                            "currency": ((latest.results or {}).get("meta") or {}).get("currency")
+                            if latest else None,
                             "summary": services.plan_summary(latest.results) if latest else {}})
     if len(ids) < 2:
         return render_template("compare.html", columns=columns, metrics=[],
@@ -334,7 +343,11 @@ def compare() -> str:
             value = column["summary"].get(key)
             delta = None if value is None or base is None else value - base
             cells.append({"value": value, "delta": delta})
-        metrics.append({"key": key, "cells": cells})
-    return render_template("compare.html", columns=columns, metrics=metrics,
+        group, label, kind, _ = key_figures.describe(key)
+        metrics.append({"key": key, "group": group, "label": label, "kind": kind, "cells": cells})
+    rank = {group: i for i, group in enumerate(key_figures.GROUPS)}
+    metrics.sort(key=lambda m: rank.get(m["group"], len(rank)))
+    currency = next((c["currency"] for c in columns if c["currency"]), "USD")
+    return render_template("compare.html", columns=columns, metrics=metrics, currency=currency,
                            scenarios=_scenarios(), error=None)
 

@@ -32,6 +32,12 @@ class CellError(ValueError):
     """A cell value that cannot be converted; the message says what is allowed."""
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """``repr`` of a cell value for a message, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
 def is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (
         isinstance(value, float) and math.isnan(value))
@@ -39,7 +45,7 @@ def is_empty(value: object) -> bool:
 
 def parse_number(value: object) -> float:
     if isinstance(value, bool):
-        raise CellError(f"must be a number, got {value!r}")
+        raise CellError(f"must be a number, got {shown(value)}")
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
@@ -49,15 +55,15 @@ def parse_number(value: object) -> float:
         try:
             number = float(text.rstrip("%").strip())
         except ValueError:
-            raise CellError(f"must be a number, got {value!r}") from None
+            raise CellError(f"must be a number, got {shown(value)}") from None
         return number / 100.0 if percent else number
-    raise CellError(f"must be a number, got {value!r}")
+    raise CellError(f"must be a number, got {shown(value)}")
 
 
 def _parse_int(value: object) -> int:
     number = parse_number(value)
     if not math.isfinite(number) or number != round(number):
-        raise CellError(f"must be a whole number, got {value!r}")
+        raise CellError(f"must be a whole number, got {shown(value)}")
     return round(number)
 
 
@@ -75,14 +81,14 @@ def _parse_time(value: object) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 0 <= value <= 1:
             return round(value * 1440)
-        raise CellError(f"is not a time of day, got {value!r}; {allowed}")
+        raise CellError(f"is not a time of day, got {shown(value)}; {allowed}")
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*", value)
         if match:
             hours, minutes = int(match.group(1)), int(match.group(2))
             if minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0)):
                 return hours * 60 + minutes
-    raise CellError(f"is not a time of day, got {value!r}; {allowed}")
+    raise CellError(f"is not a time of day, got {shown(value)}; {allowed}")
 
 
 _DAY_INDEX = {name.lower(): i for i, name in enumerate(WEEKDAY_NAMES)}
@@ -99,7 +105,7 @@ def _parse_day(token: str) -> int:
 def parse_days(value: object) -> frozenset[int]:
     """Weekday set from ``all`` / ``Mon-Fri`` / ``Mon,Wed,Sat`` / ``Sat-Mon`` (wraps) text."""
     if not isinstance(value, str):
-        raise CellError(f"must be weekdays as text (all, Mon-Fri, Mon,Wed,Sat), got {value!r}")
+        raise CellError(f"must be weekdays as text (all, Mon-Fri, Mon,Wed,Sat), got {shown(value)}")
     text = value.strip().lower()
     named = {"all": ALL_DAYS, "daily": ALL_DAYS, "every day": ALL_DAYS,
              "weekdays": frozenset(range(5)), "weekends": frozenset({5, 6}),
@@ -147,15 +153,30 @@ def _parse_bool(value: object) -> bool:
             return True
         if text in _FALSE_WORDS:
             return False
-    raise CellError(f"must be yes or no, got {value!r}")
+    raise CellError(f"must be yes or no, got {shown(value)}")
+
+
+SPREADSHEET_ERRORS: frozenset[str] = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+})
+"""The error values a spreadsheet stores in a cell whose formula or value failed."""
+MAX_TEXT_LENGTH: int = 200
+"""Longest text accepted in one cell (names, choices, settings), characters."""
 
 
 def parse_text(value: object) -> str:
+    """A text cell, stripped; dates, spreadsheet errors and overlong text are refused."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime | date | time):
-        raise CellError(f"must be text, got a date/time {value!r}")
-    return str(value).strip()
+        raise CellError(f"must be text, got a date/time {shown(value)}")
+    text = str(value).strip()
+    if text.upper() in SPREADSHEET_ERRORS:
+        raise CellError(f"holds the spreadsheet error {text}; allowed: a value typed in the cell")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise CellError(f"is {len(text):,} characters long; allowed: at most {MAX_TEXT_LENGTH}")
+    return text
 
 
 def _parse_names(value: object) -> tuple[str, ...]:
@@ -168,7 +189,7 @@ def _parse_names(value: object) -> tuple[str, ...]:
 def _parse_date(value: object) -> date:
     if isinstance(value, datetime):
         if value.time() != time(0):
-            raise CellError(f"must be a date without a time of day, got {value!r}")
+            raise CellError(f"must be a date without a time of day, got {shown(value)}")
         return value.date()
     if isinstance(value, date):
         return value
@@ -177,7 +198,7 @@ def _parse_date(value: object) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise CellError(f"must be a date (a date cell or ISO text YYYY-MM-DD), got {value!r}")
+    raise CellError(f"must be a date (a date cell or ISO text YYYY-MM-DD), got {shown(value)}")
 
 
 def parse_datetime(value: object) -> pd.Timestamp:
@@ -187,14 +208,14 @@ def parse_datetime(value: object) -> pd.Timestamp:
         text = value.strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?", text):
             raise CellError(f"must be a date-time (a date-time cell or ISO text YYYY-MM-DD HH:MM), "
-                             f"got {value!r}")
+                             f"got {shown(value)}")
         try:
             stamp = pd.Timestamp(text)
         except ValueError:
-            raise CellError(f"is not a valid date-time, got {value!r}") from None
+            raise CellError(f"is not a valid date-time, got {shown(value)}") from None
     else:
         raise CellError(f"must be a date-time (a date-time cell or ISO text YYYY-MM-DD HH:MM), "
-                         f"got {value!r}")
+                         f"got {shown(value)}")
     # Excel stores date-times as day fractions; round away float noise to the second.
     return stamp.round("s")
 
@@ -207,7 +228,7 @@ def parse_cell(column: Column, value: object) -> Any:
     if kind == "number":
         number = parse_number(value)
         if not math.isfinite(number):
-            raise CellError(f"must be a finite number, got {value!r}")
+            raise CellError(f"must be a finite number, got {shown(value)}")
         return number
     if kind == "int":
         return _parse_int(value)
@@ -226,6 +247,6 @@ def parse_cell(column: Column, value: object) -> Any:
     if kind == "choice":
         text = parse_text(value).lower()
         if text not in column.choices:
-            raise CellError(f"must be one of {', '.join(column.choices)}, got {value!r}")
+            raise CellError(f"must be one of {', '.join(column.choices)}, got {shown(value)}")
         return text
     return parse_text(value)

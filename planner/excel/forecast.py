@@ -8,16 +8,14 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from planner.excel.cells import CellError, is_empty, parse_datetime, parse_number, parse_text
+from planner.excel.cells import CellError, is_empty, parse_datetime, parse_number, parse_text, shown
 from planner.excel.columns import (
     FORECAST_SHEET,
     SHRINKAGE_SHEET,
     norm,
 )
 from planner.excel.tables import ProblemCollector, Table, cell_ref
-from planner.types import (
-    Settings,
-)
+from planner.types import MAX_CONTACTS_PER_INTERVAL, MAX_DURATION_SECONDS, Settings
 
 
 def _grid_check(stamp: pd.Timestamp, settings: Settings) -> str | None:
@@ -131,8 +129,9 @@ def _contacts_cell(value: object, location: str, problems: ProblemCollector) -> 
     except CellError as exc:
         problems.add("contacts", f"{exc}; allowed: a number of contacts ≥ 0", location)
         return None
-    if not math.isfinite(contacts) or contacts < 0:
-        problems.add("contacts", f"must be a number ≥ 0, got {value!r}", location)
+    if not math.isfinite(contacts) or not 0 <= contacts <= MAX_CONTACTS_PER_INTERVAL:
+        problems.add("contacts", f"must be a number from 0 to {MAX_CONTACTS_PER_INTERVAL:,.0f} contacts "
+                                 f"per interval, got {shown(value)}", location)
         return None
     return contacts
 
@@ -168,7 +167,12 @@ def _read_forecast_long(table: Table, settings: Settings | None, channels: set[s
                 problems.add(field_name, f"is required; allowed: {', '.join(sorted(known))}", location)
                 ok = False
                 continue
-            name = parse_text(value)
+            try:
+                name = parse_text(value)
+            except CellError as exc:
+                problems.add(field_name, f"{exc}; allowed: {', '.join(sorted(known))}", location)
+                ok = False
+                continue
             if name not in known:
                 problems.add(field_name, f"unknown {field_name} {name!r}; allowed: "
                                          f"{', '.join(sorted(known)) or '(none defined)'}", location)
@@ -186,8 +190,9 @@ def _read_forecast_long(table: Table, settings: Settings | None, channels: set[s
             location = cell_ref(sheet, col_aht, row_number)
             try:
                 aht = parse_number(values[col_aht])
-                if not math.isfinite(aht) or aht <= 0:
-                    problems.add("aht_seconds", f"must be > 0 seconds or empty, got {values[col_aht]!r}",
+                if not math.isfinite(aht) or not 0 < aht <= MAX_DURATION_SECONDS:
+                    problems.add("aht_seconds", f"must be > 0 and ≤ {MAX_DURATION_SECONDS:,.0f} seconds "
+                                                f"(one day), or empty; got {shown(values[col_aht])}",
                                  location)
                     ok = False
             except CellError as exc:
@@ -241,9 +246,12 @@ def read_shrinkage(table: Table, settings: Settings | None, channels: set[str],
                                problems)
         col = index["channel"]
         raw_channel = values[col] if col < len(values) else None  # type: ignore[operator]
-        channel = None if is_empty(raw_channel) else parse_text(raw_channel)
+        try:
+            channel = None if is_empty(raw_channel) else parse_text(raw_channel)
+        except CellError:
+            channel = None
         if channel not in channels:
-            problems.add("channel", f"unknown channel {raw_channel!r}; allowed: "
+            problems.add("channel", f"unknown channel {shown(raw_channel)}; allowed: "
                                     f"{', '.join(sorted(channels))}", cell_ref(sheet, col, row_number))  # type: ignore[arg-type]
             channel = None
         col = index["shrinkage"]
@@ -255,7 +263,7 @@ def read_shrinkage(table: Table, settings: Settings | None, channels: set[str],
             problems.add("shrinkage", f"{exc}; allowed: a share in [0, 1)", location)
             continue
         if share is None or not 0 <= share < 1:
-            problems.add("shrinkage", f"must be in [0, 1), got {raw!r}", location)
+            problems.add("shrinkage", f"must be in [0, 1), got {shown(raw)}", location)
             continue
         if stamp is None or channel is None:
             continue

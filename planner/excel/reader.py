@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
@@ -142,6 +143,27 @@ def _load(content: bytes, *, data_only: bool) -> Any:
 def _sheet_rows(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
                 problems: ProblemCollector) -> list[tuple[Any, ...]]:
     """All rows of a sheet as value tuples; formulas without a cached value become problems."""
+    # openpyxl parses cells while rows are iterated and warns (rather than raises) about a cell it
+    # cannot convert, e.g. a date-formatted number outside Excel's dates: each becomes a problem.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = _sheet_values(values_ws, formulas_ws, sheet, max_rows, problems)
+    for warning in caught:
+        match = _BAD_DATE_WARNING.search(str(warning.message))
+        if match:
+            problems.add("date", f"the number {match['serial']} is formatted as a date but is outside "
+                                 "the dates a workbook can hold; allowed: a date from 1900-01-01 to "
+                                 "9999-12-31, or the cell formatted as a number",
+                         f"{sheet}!{match['cell']}")
+    return rows
+
+
+_BAD_DATE_WARNING = re.compile(r"Cell (?P<cell>[A-Z]+\d+) is marked as a date but the serial value "
+                               r"(?P<serial>\S+) is outside")
+
+
+def _sheet_values(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
+                  problems: ProblemCollector) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     formula_rows = iter(()) if formulas_ws is None else formulas_ws.iter_rows(values_only=True)
     for row_number, values in enumerate(values_ws.iter_rows(values_only=True), start=1):
@@ -167,9 +189,14 @@ def _sheet_rows(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
 
 
 def _check_references(tables: Mapping[str, Table], objects: Mapping[str, list[tuple[int, Any]]],
-                      claimed: Mapping[str, set[str]], settings: Settings | None,
+                      claimed: Mapping[str, Mapping[str, int]], settings: Settings | None,
                       problems: ProblemCollector) -> None:
-    """Located cross-reference checks (the same rules as ``validate_scenario_references``)."""
+    """Located cross-reference checks (the same rules as ``validate_scenario_references``).
+
+    ``claimed`` holds, per sheet, the name → row of every row, valid or not. A reference to a row
+    that failed its own validation is not an "unknown name"; the checks it would need are skipped
+    and said at that row's problem (:meth:`ProblemCollector.skipped`).
+    """
     def where(sheet: SheetSpec, row: int, field_name: str) -> str:
         table = tables.get(sheet.name)
         if table is None:
@@ -183,7 +210,7 @@ def _check_references(tables: Mapping[str, Table], objects: Mapping[str, list[tu
                 problems.add("name", f"{what} {item.name!r} is defined twice (first at row "
                                      f"{seen[item.name]}); allowed: unique names", where(sheet, row, "name"))
             seen.setdefault(item.name, row)
-        return set(seen) | claimed.get(sheet.name, set())
+        return set(seen) | set(claimed.get(sheet.name, {}))
 
     channel_names = unique(CHANNELS_SHEET, "channel")
     segment_names = unique(SEGMENTS_SHEET, "segment")
@@ -204,6 +231,11 @@ def _check_references(tables: Mapping[str, Table], objects: Mapping[str, list[tu
                                     f"at row {pairs[(d.segment, d.channel)]})",
                          where(DEFLECTION_SHEET, row, "channel"))
         pairs.setdefault((d.segment, d.channel), row)
+        failed_segment = claimed.get("Segments", {}).get(d.segment) if d.segment not in caps else None
+        if failed_segment is not None:
+            share_cell = where(DEFLECTION_SHEET, row, "self_service_share")
+            problems.skipped("Segments", failed_segment,
+                             f"the self-service share of {share_cell} against this segment's cap")
         if d.segment in caps and d.self_service_share > caps[d.segment] + 1e-12:
             problems.add("self_service_share", f"{d.self_service_share:g} exceeds the cap "
                                                f"max_self_service_share {caps[d.segment]:g} of segment "
@@ -254,6 +286,10 @@ def _check_references(tables: Mapping[str, Table], objects: Mapping[str, list[tu
             problems.add("template", f"unknown shift template {b.template!r}; allowed: "
                                      f"{', '.join(sorted(template_names)) or '(none defined)'}",
                          where(BREAKS_SHEET, row, "template"))
+        elif b.template not in lengths:
+            problems.skipped("ShiftTemplates", claimed.get("ShiftTemplates", {}).get(b.template, 0),
+                             f"break {b.activity!r} at {where(BREAKS_SHEET, row, 'template')} against "
+                             "this template's length")
         elif b.latest_start_offset_minutes + b.duration_minutes > lengths[b.template]:
             problems.add("latest_start_offset_minutes",
                          f"break {b.activity!r} would end after the {lengths[b.template]}-minute shift "
@@ -368,17 +404,17 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
             problems.extend_from(exc, lambda f: cells.get(f, "MixSettings!B1"))
 
     objects: dict[str, list[tuple[int, Any]]] = {}
-    claimed: dict[str, set[str]] = {}
+    claimed: dict[str, dict[str, int]] = {}
     table_sheets = ((CHANNELS_SHEET, Channel), (SEGMENTS_SHEET, Segment),
                     (DEFLECTION_SHEET, Deflection), (GROUPS_SHEET, StaffingGroup),
                     (TEMPLATES_SHEET, ShiftTemplate), (BREAKS_SHEET, BreakRule))
     for spec, factory in table_sheets:
         if spec.name in tables:
-            claimed[spec.name] = set()
+            claimed[spec.name] = {}
             objects[spec.name] = read_objects(tables[spec.name], spec, factory, problems,
                                                claimed[spec.name])
-    channel_names = claimed.get("Channels", set())
-    segment_names = claimed.get("Segments", set())
+    channel_names = set(claimed.get("Channels", {}))
+    segment_names = set(claimed.get("Segments", {}))
     for spec in (CHANNELS_SHEET, SEGMENTS_SHEET):
         if spec.name in tables and not tables[spec.name].rows:
             problems.add(spec.name.lower(), "has no rows; at least one is required",

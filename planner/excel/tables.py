@@ -7,6 +7,8 @@ whose own validation problems are located at the cell of the field) or :func:`re
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,13 +37,22 @@ def cell_ref(sheet: str, col_index: int, row: int) -> str:
     return f"{sheet}!{get_column_letter(col_index + 1)}{row}"
 
 
+_ROW_OF_LOCATION = re.compile(r"^(?P<sheet>.+)![A-Z]+(?P<row>\d+)$")
+
+
 class ProblemCollector:
-    """Collects located problems, summarising floods of the same kind."""
+    """Collects located problems, summarising floods of the same kind.
+
+    A row that failed validation keeps its name "claimed" (so references to it raise no cascade of
+    "unknown name" problems); the checks that had to be skipped because of it are noted with
+    :meth:`skipped` and said once, at the end of that row's first problem.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
         self._counts: dict[tuple[str, str], int] = {}
         self._formula_cells: set[str] = set()
+        self._skipped: dict[tuple[str, int], list[str]] = {}
 
     def add(self, field_name: str, message: str, location: str) -> None:
         # A formula without a cached value reads as empty: report it once, not also as "required".
@@ -59,12 +70,26 @@ class ProblemCollector:
         for problem in error.problems:
             self.add(problem.field, problem.message, problem.location or locate(problem.field))
 
+    def skipped(self, sheet: str, row: int, check: str) -> None:
+        """Note that ``check`` was not made because row ``row`` of ``sheet`` has problems."""
+        notes = self._skipped.setdefault((sheet, row), [])
+        if check not in notes:
+            notes.append(check)
+
     def result(self) -> list[Problem]:
+        items = list(self.items)
+        for (sheet, row), notes in self._skipped.items():
+            for i, problem in enumerate(items):
+                match = _ROW_OF_LOCATION.match(problem.location)
+                if match and match["sheet"] == sheet and int(match["row"]) == row:
+                    items[i] = Problem(problem.field, f"{problem.message} (not checked until this is "
+                                                      f"fixed: {'; '.join(notes)})", problem.location)
+                    break
         extra = [Problem(field_name, f"… and {count - MAX_PROBLEMS_PER_FIELD} more problems like these",
                          sheet)
                  for (sheet, field_name), count in self._counts.items()
                  if count > MAX_PROBLEMS_PER_FIELD]
-        return self.items + extra
+        return items + extra
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -124,7 +149,7 @@ def locator(sheet: str, table: Table, row: int, spec: SheetSpec) -> Callable[[st
 
 
 def read_objects(table: Table, spec: SheetSpec, factory: Callable[..., Any], problems: ProblemCollector,
-                  claimed: set[str] | None = None) -> list[tuple[int, Any]]:
+                  claimed: dict[str, int] | None = None) -> list[tuple[int, Any]]:
     """One dataclass per data row of a table sheet; returns (row number, object) pairs.
 
     ``claimed`` receives the ``name`` of every row, valid or not, so that a row with a bad cell
@@ -156,7 +181,9 @@ def read_objects(table: Table, spec: SheetSpec, factory: Callable[..., Any], pro
         row_ok = True
         if claimed is not None and name_index is not None and name_index < len(values) \
                 and not is_empty(values[name_index]):
-            claimed.add(parse_text(values[name_index]))
+            # A name that is not text is reported below, with the rest of the row.
+            with contextlib.suppress(CellError):
+                claimed.setdefault(parse_text(values[name_index]), row_number)
         for column in spec.columns:
             index = indices.get(column.field)
             value = values[index] if index is not None and index < len(values) else None

@@ -21,18 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.layout import (
     BOLD,
-    DATE_FORMAT,
     DATETIME_FORMAT,
     HEADER_FILL,
     SHORT_FILL,
     save_book,
-    set_widths,
     style_header,
 )
 from planner.excel.scenario_sheets import write_input_sheets
-from planner.types import (
-    Scenario,
-)
+from planner.excel.summary import write_summary
 
 # ------------------------------------------------------------------------------------------------
 # Writing the plan
@@ -117,71 +113,6 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame, *, start_row: int = 1, titl
 def _note(ws: Worksheet, text: str) -> None:
     ws["A1"] = text
     ws.column_dimensions["A"].width = 90
-
-
-def _write_summary(ws: Worksheet, plan: Any) -> None:
-    scenario: Scenario = plan.scenario
-    settings = scenario.settings
-    rows: list[tuple[str, Any, str]] = [
-        ("scenario", scenario.name, ""),
-        ("status", plan.status, ""),
-        ("start_date", settings.start_date, ""),
-        ("days", settings.days, "days"),
-        ("interval_minutes", settings.interval_minutes, "minutes"),
-        ("currency", settings.currency, ""),
-    ]
-    for key, value in plan.kpis.items():
-        rows.append((key, value, _kpi_unit(key, settings.currency)))
-    schedule = plan.schedule
-    if schedule is not None:
-        solve = schedule.solve
-        rows.append(("solver_status", str(getattr(solve.status, "value", solve.status)), ""))
-        rows.append(("solver_objective", solve.objective, settings.currency))
-        rows.append(("solver_gap", solve.gap, "relative"))
-        rows.append(("solver_seconds", solve.seconds, "seconds"))
-        if solve.message:
-            rows.append(("solver_message", solve.message, ""))
-        for group, result in schedule.per_group.items():
-            rows.append((f"solver_status[{group}]", str(getattr(result.status, "value", result.status)),
-                         f"gap {result.gap if result.gap is not None else 'n/a'}"))
-        for key, value in schedule.model_size.items():
-            rows.append((f"model_{key}", value, ""))
-    else:
-        rows.append(("schedule", "not computed", "run without --no-schedule to schedule shifts"))
-    for stage, seconds in plan.timings.items():
-        rows.append((f"seconds[{stage}]", seconds, "seconds"))
-    ws.append(["item", "value", "unit"])
-    for key, value, unit in rows:
-        ws.append([key, _excel_value(value), unit])
-        cell = ws.cell(row=ws.max_row, column=2)
-        if isinstance(cell.value, float):
-            cell.number_format = _kpi_format(key)
-        elif isinstance(cell.value, date):
-            cell.number_format = DATE_FORMAT
-    style_header(ws, 3)
-    set_widths(ws, [38, 22, 30])
-
-
-def _kpi_unit(key: str, currency: str) -> str:
-    if "cost" in key:
-        return currency
-    if key.endswith("_hours"):
-        return "agent-hours"
-    if "fte" in key:
-        return "FTE (40 h/week)"
-    if key.endswith("_seconds"):
-        return "seconds"
-    if "service_level" in key or "occupancy" in key or "abandon" in key or key.endswith("_share"):
-        return "share"
-    return ""
-
-
-def _kpi_format(key: str) -> str:
-    if "service_level" in key or "occupancy" in key or "abandon" in key or key.endswith("_share"):
-        return "0.0%"
-    if "cost" in key:
-        return "#,##0.00"
-    return "0.00"
 
 
 def _show_axes(*charts: LineChart) -> None:
@@ -298,7 +229,7 @@ def write_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[bytes]) -> N
         renamed, so a failed write never leaves a half-written file.
     """
     book = Workbook()
-    _write_summary(book.active, plan)
+    write_summary(book.active, plan)
     book.active.title = "Summary"
     _write_frame(book.create_sheet("Requirements"), plan.requirements)
     coverage = getattr(plan, "coverage", None)
