@@ -189,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         per_operation = fuzz_operations(schema, ids, server.url, args.examples, args.seed,
                                         examples)
         stateful = fuzz_stateful(schema, args.scenarios, args.steps, args.seed, examples)
-        traces = server.log_text().count("Traceback")
+        log = server.log_text()
+        traces = log.count("Traceback")
+        trace_lines = [line for line in log.splitlines()
+                       if line.startswith(("ERROR", "Traceback", '  File "', "    ")) or
+                       (line and not line.startswith((" ", "INFO", "WARNING")) and ":" in line)]
     seconds = time.monotonic() - started
 
     print(f"\nAPI contract fuzz: schemathesis {schemathesis.__version__}, seed {args.seed}, "
@@ -208,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nstateful: ≥ {stateful['scenarios']} scenarios in {stateful['runs']} run(s); steps "
           f"answered 2xx: {', '.join(followed) or 'none'}")
     print(f"traces in the server log: {traces}")
+    if traces:
+        print("\n".join(trace_lines[-60:]))
     for title, cases in sorted(examples.items()):
         print(f"\n{title} ({len(cases)}), e.g.:")
         for line in cases[:3]:
