@@ -37,6 +37,7 @@ from tests.contract_helpers import (  # noqa: E402
     live_server,
     load_schema,
     real_ids,
+    run_stateful,
 )
 
 SERVER_ERROR = "Server error"
@@ -129,39 +130,34 @@ def fuzz_operations(schema: Any, ids: dict[str, str], base_url: str, examples_pe
     return results
 
 
-def fuzz_stateful(schema: Any, base_url: str, scenarios: int, steps: int, seed: int,
+def fuzz_stateful(schema: Any, scenarios: int, steps: int, seed: int,
                   examples: dict[str, list[str]]) -> Counter[str]:
-    """Stateful scenarios along the document's links; counts over every step.
-
-    Hypothesis may stop a run with ``Flaky`` when a replayed scenario meets a server whose state
-    moved on (a job finished in the background); as schemathesis' engine does, that ends the run
-    (failures are counted as they happen) and the next run, with the next seed, continues until
-    ``scenarios`` have run."""
-    import hypothesis
+    """Stateful scenarios along the document's links (see ``run_stateful``); counts."""
+    from schemathesis.core.failures import Failure, FailureGroup
 
     counts: Counter[str] = Counter()
 
-    class Machine(schema.as_state_machine()):  # type: ignore[misc]
-        def setup(self) -> None:
-            counts["scenarios"] += 1
+    def tally(case: Any, response: Any, failure: BaseException | None) -> None:
+        counts["requests"] += 1
+        if 200 <= response.status_code < 300:
+            counts["2xx"] += 1
+            counts[f"ok {case.method} {case.operation.path}"] += 1
+        if failure is None:
+            return
+        if isinstance(failure, FailureGroup):
+            found = [(f.title, f.message) for f in failure.exceptions]
+        elif isinstance(failure, Failure):
+            found = [(failure.title, failure.message)]
+        else:
+            found = [("error shape", str(failure))]
+        counts.update(_classify([title for title, _message in found]))
+        for title, message in found:
+            examples.setdefault(title, []).append(
+                f"{case.method} {case.formatted_path} → {response.status_code}: "
+                f"{' '.join(message.split())[:900]}")
 
-        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            counts["requests"] += 1
-            counts["2xx"] += 200 <= response.status_code < 300
-            if response.status_code < 300:
-                counts[f"ok {case.method} {case.operation.path}"] += 1
-            counts.update(_classify(_validate(case, response, base_url, examples)))
-
-    for run in range(1000):
-        left = scenarios - counts["scenarios"]
-        if left <= 0:
-            break
-        with contextlib.suppress(hypothesis.errors.Flaky):
-            hypothesis.seed(seed + run)(Machine).run(settings=hypothesis.settings(
-                max_examples=left, stateful_step_count=steps, deadline=None, database=None,
-                phases=[hypothesis.Phase.generate],
-                suppress_health_check=list(hypothesis.HealthCheck)))
-        counts["runs"] += 1
+    counts["runs"] = run_stateful(schema, scenarios, steps, seed, tally)
+    counts["scenarios"] = scenarios
     return counts
 
 
@@ -192,9 +188,12 @@ def main(argv: list[str] | None = None) -> int:
               f"(plan {server.plan_id})", file=sys.stderr, flush=True)
         per_operation = fuzz_operations(schema, ids, server.url, args.examples, args.seed,
                                         examples)
-        stateful = fuzz_stateful(schema, server.url, args.scenarios, args.steps, args.seed,
-                                 examples)
-        traces = server.log_text().count("Traceback")
+        stateful = fuzz_stateful(schema, args.scenarios, args.steps, args.seed, examples)
+        log = server.log_text()
+        traces = log.count("Traceback")
+        trace_lines = [line for line in log.splitlines()
+                       if line.startswith(("ERROR", "Traceback", '  File "', "    ")) or
+                       (line and not line.startswith((" ", "INFO", "WARNING")) and ":" in line)]
     seconds = time.monotonic() - started
 
     print(f"\nAPI contract fuzz: schemathesis {schemathesis.__version__}, seed {args.seed}, "
@@ -210,9 +209,11 @@ def main(argv: list[str] | None = None) -> int:
                   if not k.startswith("ok ") and k not in ("scenarios", "runs")})
     print(_row("TOTAL", total))
     followed = sorted(k[3:] for k in stateful if k.startswith("ok "))
-    print(f"\nstateful: {stateful['scenarios']} scenarios in {stateful['runs']} run(s); steps "
+    print(f"\nstateful: ≥ {stateful['scenarios']} scenarios in {stateful['runs']} run(s); steps "
           f"answered 2xx: {', '.join(followed) or 'none'}")
     print(f"traces in the server log: {traces}")
+    if traces:
+        print("\n".join(trace_lines[-60:]))
     for title, cases in sorted(examples.items()):
         print(f"\n{title} ({len(cases)}), e.g.:")
         for line in cases[:3]:

@@ -233,6 +233,10 @@ _NUMERIC_COLUMNS: frozenset[str] = frozenset({"contacts", "aht_seconds", "shrink
 def _table_problems(raw: Mapping[str, Any], where: str) -> list[Problem]:
     """What is wrong with the shape of a stored table: ``columns`` distinct names, every row a
     list as long, numeric columns holding numbers or null (located like ``forecast.rows[3][4]``)."""
+    unknown = sorted(set(raw) - {"columns", "rows"}, key=str)
+    if unknown:
+        return [Problem(str(key), 'is not a part of a table {"columns": [...], "rows": [[...]]}',
+                        f"{where}.{key}") for key in unknown]
     columns, rows = raw["columns"], raw["rows"]
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         return [Problem("columns", "must be a list of column names", f"{where}.columns")]

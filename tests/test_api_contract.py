@@ -14,18 +14,15 @@ operation and short stateful runs (the whole module takes well under a minute on
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import hypothesis
 import pytest
 import schemathesis
 from flask import Blueprint
-from schemathesis.core.failures import FailureGroup
 from sqlalchemy import event
 
 from models import JobRecord
@@ -37,6 +34,7 @@ from tests.contract_helpers import (
     load_schema,
     real_ids,
     register_scenario_mutations,
+    run_stateful,
     sample_document,
 )
 from tests.web_helpers import make_app
@@ -46,77 +44,11 @@ from web.openapi import openapi_document
 
 pytest_plugins = ["tests.conftest_web"]
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 """Generated requests per operation and phase in CI (the long run is benchmarks/fuzz_api.py)."""
 SEED = 15
-STATEFUL_SCENARIOS = 20
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("contract")) as running:
-        yield running
-
-
-# The schema is built from the same function the server serves (a test below checks that they are
-# equal): schemathesis' lazy pytest loader (`from_fixture`) reads a node attribute that pytest 9.2
-# removed, so the document is loaded eagerly and each request is sent to the live server's URL.
-schema = schemathesis.openapi.from_dict(openapi_document(),
-                                        config=contract_config(MAX_EXAMPLES, seed=SEED))
-register_scenario_mutations(schema, sample_document)
-
-
-def test_the_fuzzed_document_is_the_one_the_server_serves(server: LiveServer) -> None:
-    assert server.get_json("/api/openapi.json") == json.loads(json.dumps(openapi_document()))
-
-
-@schema.parametrize()
-def test_every_operation_keeps_its_contract(case: Any, server: LiveServer) -> None:
-    real_id = real_ids(server).get(f"{case.method} {case.operation.path}")
-    if real_id is not None:
-        case.path_parameters = {**(case.path_parameters or {}), "id": real_id}
-    case.call_and_validate(base_url=server.url, additional_checks=[error_shape])
-
-
-def test_linked_operations_keep_their_contract_with_real_ids(server: LiveServer) -> None:
-    """Stateful: POST a scenario, follow the document's links to read, change, plan and delete it,
-    poll the job and read the plan; every step is validated like a single request.
-
-    Each failed check is recorded as it happens. Hypothesis may then stop with ``Flaky`` when it
-    replays a scenario and the server's answers have moved on (a job finished in the background, so
-    its plan link now resolves): as in schemathesis' own engine, that ends the run, and the
-    recorded failures decide."""
-    calls: list[tuple[str, str, int]] = []
-    failures: list[str] = []
-    api_schema = load_schema(server, contract_config(MAX_EXAMPLES, seed=SEED))
-
-    @hypothesis.seed(SEED)
-    class Machine(api_schema.as_state_machine()):  # type: ignore[misc]
-        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            calls.append((case.method, case.operation.path, response.status_code))
-            try:
-                super().validate_response(response, case, additional_checks=[error_shape],
-                                          **kwargs)
-            except (AssertionError, FailureGroup) as exc:
-                failures.append(f"{case.method} {case.formatted_path}: {exc}")
-                raise
-
-    with contextlib.suppress(hypothesis.errors.Flaky):
-        Machine.run(settings=hypothesis.settings(
-            max_examples=STATEFUL_SCENARIOS, stateful_step_count=10, deadline=None,
-            database=None, phases=[hypothesis.Phase.generate],
-            suppress_health_check=list(hypothesis.HealthCheck)))
-    assert failures == []
-    reached = {(method, path) for method, path, status in calls if status < 300}
-    # the links were followed from a scenario the run created (generated ids only meet 404s)
-    assert {("POST", "/api/scenarios"), ("GET", "/api/scenarios/{id}"),
-            ("POST", "/api/scenarios/{id}/plans")} <= reached, sorted(set(calls))
-
-
-def test_the_server_logged_no_internal_error_while_fuzzed(server: LiveServer) -> None:
-    """Runs after the fuzz tests above (module order): the live server's log has no trace."""
-    log = server.log_text()
-    assert "Traceback" not in log and "internal error" not in log, log[-3000:]
+STATEFUL_SCENARIOS = 12
+STATEFUL_STEPS = 8
 
 
 # -- the rules the fuzzer checks, each shown once on the test client ------------------------------
@@ -156,7 +88,11 @@ def test_query_parameters_outside_the_document_are_refused(planned: Any) -> None
     assert client.get(f"/api/scenarios/{scenario_id}?include=everything").status_code == 400
     assert client.get(f"/api/scenarios/{scenario_id}?include=inputs&include=inputs"
                       ).status_code == 400
-    repeated = client.get(f"/api/plans/{planned['plan_id']}/schedule?format=csv&format=ics")
+    schedule = f"/api/plans/{planned['plan_id']}/schedule"
+    assert client.get(f"{schedule}?format=JSON").status_code == 400  # the enum is exact
+    assert client.get(f"{schedule}?from=%202026-01-05").status_code == 400  # a space is no date
+    assert client.get(f"{schedule}?from=&to=").status_code == 200  # empty form fields: no bound
+    repeated = client.get(f"{schedule}?format=csv&format=ics")
     assert repeated.status_code == 400
     assert repeated.get_json()["error"]["details"][0]["location"] == "query.format"
 
@@ -225,3 +161,58 @@ def test_a_job_deleted_between_read_and_write_ends_quietly(planned: Any) -> None
     finally:
         event.remove(database.engine, "before_cursor_execute", delete_first)
     assert replayed  # the UPDATE met the deleted row (its transaction, with the DELETE, rolled back)
+
+
+# -- the live server, fuzzed (last in the module: the solves its plan requests start end with it) --
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("contract")) as running:
+        yield running
+
+
+# The schema is built from the same function the server serves (a test below checks that they are
+# equal): schemathesis' lazy pytest loader (`from_fixture`) reads a node attribute that pytest 9.2
+# removed, so the document is loaded eagerly and each request is sent to the live server's URL.
+schema = schemathesis.openapi.from_dict(openapi_document(),
+                                        config=contract_config(MAX_EXAMPLES, seed=SEED))
+register_scenario_mutations(schema, sample_document)
+
+
+def test_the_fuzzed_document_is_the_one_the_server_serves(server: LiveServer) -> None:
+    assert server.get_json("/api/openapi.json") == json.loads(json.dumps(openapi_document()))
+
+
+@schema.parametrize()
+def test_every_operation_keeps_its_contract(case: Any, server: LiveServer) -> None:
+    real_id = real_ids(server).get(f"{case.method} {case.operation.path}")
+    if real_id is not None:
+        case.path_parameters = {**(case.path_parameters or {}), "id": real_id}
+    case.call_and_validate(base_url=server.url, additional_checks=[error_shape])
+
+
+def test_linked_operations_keep_their_contract_with_real_ids(server: LiveServer) -> None:
+    """Stateful: POST a scenario, follow the document's links to read, change, plan and delete it,
+    poll the job and read the plan; every step is validated like a single request (plus the
+    stateful checks), see :func:`tests.contract_helpers.run_stateful`."""
+    calls: list[tuple[str, str, int]] = []
+    failures: list[str] = []
+
+    def record(case: Any, response: Any, failure: BaseException | None) -> None:
+        calls.append((case.method, case.operation.path, response.status_code))
+        if failure is not None:
+            failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: "
+                            f"{failure}")
+
+    api_schema = load_schema(server, contract_config(MAX_EXAMPLES, seed=SEED))
+    run_stateful(api_schema, STATEFUL_SCENARIOS, STATEFUL_STEPS, SEED, record)
+    assert failures == []
+    reached = {(method, path) for method, path, status in calls if status < 300}
+    # the links were followed from a scenario the run created (generated ids only meet 404s)
+    assert {("POST", "/api/scenarios"), ("GET", "/api/scenarios/{id}"),
+            ("POST", "/api/scenarios/{id}/plans")} <= reached, sorted(set(calls))
+
+
+def test_the_server_logged_no_internal_error_while_fuzzed(server: LiveServer) -> None:
+    """Runs after the fuzz tests above (module order): the live server's log has no trace."""
+    log = server.log_text()
+    assert "Traceback" not in log and "internal error" not in log, log[-3000:]

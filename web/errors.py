@@ -47,8 +47,9 @@ def error_response(status: int, message: str, details: Iterable[dict[str, Any]] 
 def internal_error_message(error_id: str) -> str:
     """What an API client reads on a 500: it is a bug, how to report it, where the trace is."""
     return (f"internal error {error_id}: this is a bug in the planner, not a problem with your "
-            f"input. Please report it to the planner's maintainers (the project's issue tracker) "
-            f"with the error id {error_id}; the server log has the details under that id.")
+            f"input. Please report it to the project's issue tracker (README.md, 'Reporting a "
+            f"bug') with the error id {error_id}; the server log holds the traceback under that "
+            f"id.")
 
 
 def _wants_json() -> bool:

@@ -37,11 +37,11 @@ FORMATS: dict[str, str] = {
 }
 CSV_COLUMNS: tuple[str, ...] = ("agent", "group", "template", "activityCode", "startDate",
                                 "lengthMinutes", "paid")
-ISO_DATE_TIME_PATTERN = (r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+ISO_DATE_TIME_PATTERN = (r"^(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
                          r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
-                         r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$")
-"""What ``from`` and ``to`` accept: an ISO 8601 date, or date-time with an optional offset (the
-OpenAPI document states the same pattern)."""
+                         r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?)?$")
+"""What ``from`` and ``to`` accept: an ISO 8601 date, or date-time with an optional offset, or
+nothing (no bound, as an empty form field sends); the OpenAPI document states the same pattern."""
 SHIFT_CODE = "SHIFT"
 """``activityCode`` of the whole-shift row in the CSV export."""
 
@@ -72,7 +72,7 @@ def parse_filter(args: Mapping[str, Any], timezone: str, known_groups: Sequence[
     tz = zone(timezone)
     bounds: dict[str, datetime | None] = {}
     for key in ("from", "to"):
-        text = (args.get(key) or "").strip()
+        text = args.get(key) or ""
         if not text:
             bounds[key] = None
             continue

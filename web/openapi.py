@@ -272,10 +272,11 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "from", "in": "query",
                          "schema": {"type": "string", "pattern": ISO_DATE_TIME_PATTERN},
                          "description": "ISO date/date-time; shifts ending after it (naive = "
-                                        "scenario time zone)"},
+                                        "scenario time zone; empty = no bound)"},
                         {"name": "to", "in": "query",
                          "schema": {"type": "string", "pattern": ISO_DATE_TIME_PATTERN},
-                         "description": "ISO date/date-time; shifts starting before it"},
+                         "description": "ISO date/date-time; shifts starting before it "
+                                        "(empty = no bound)"},
                         {"name": "group", "in": "query", "style": "form", "explode": True,
                          "schema": {"type": "array", "items": {"type": "string"}},
                          "description": "Staffing group(s); repeat or comma-separate"},

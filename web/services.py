@@ -261,7 +261,7 @@ def plan_summary(results: dict[str, Any]) -> dict[str, float | None]:
 # -- exports -----------------------------------------------------------------------------------
 def render_schedule(plan_id: str, fmt: str, args: Any) -> tuple[bytes, str, str]:
     """The schedule export (body, mimetype, file name); cached per plan and filter."""
-    fmt = (fmt or "json").lower()
+    fmt = fmt or "json"  # exactly as documented: "JSON" is not a format
     if fmt not in export.FORMATS:
         raise ApiError(400, f"unknown format {fmt!r}",
                        [{"location": "query.format", "field": "format",
