@@ -107,6 +107,9 @@ def real_ids(server: LiveServer) -> dict[str, str]:
             "PATCH /api/scenarios/{id}": server.scenario_id,
             "POST /api/scenarios/{id}/plans": server.scenario_id,
             "GET /api/jobs/{id}": server.job_id,
+            "GET /api/scenarios/{id}/sweeps": server.scenario_id,
+            "GET /api/scenarios/{id}/capacity-plans": server.scenario_id,
+            "GET /api/plans/{id}/simulations": server.plan_id,
             **{f"GET /api/plans/{{id}}{tail}": server.plan_id
                for tail in ("", "/requirements", "/schedule", "/workbook")}}
 

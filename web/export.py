@@ -72,10 +72,11 @@ def parse_filter(args: Mapping[str, Any], timezone: str, known_groups: Sequence[
     tz = zone(timezone)
     bounds: dict[str, datetime | None] = {}
     for key in ("from", "to"):
-        text = (args.get(key) or "").strip()
-        if not text:
+        text = args.get(key)
+        if text is None:  # absent; given but empty (``?to=``) is a bad value like any other
             bounds[key] = None
             continue
+        text = str(text)
         try:
             if not re.fullmatch(ISO_DATE_TIME_PATTERN, text):
                 raise ValueError(text)

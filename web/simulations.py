@@ -55,6 +55,15 @@ def parse_options(body: Any) -> SimulationOptions:
         raise ApiError(400, "unknown fields", [{"location": f"body.{k}", "field": k, "message": allowed}
                                                for k in unknown])
     values = {_OPTION_FIELDS[k]: v for k, v in body.items() if k in _OPTION_FIELDS}
+    if isinstance(values.get("handle_time_cv"), bool):  # JSON true is no number
+        raise ApiError(400, "the simulation options have problems", [{
+            "location": "body.handleTimeCv", "field": "handleTimeCv",
+            "message": f"must be a number > 0, got {values['handle_time_cv']!r}"}])
+    scenario_id = body.get("scenarioId")
+    if scenario_id is not None and not isinstance(scenario_id, str):
+        raise ApiError(400, "the simulation options have problems", [{
+            "location": "body.scenarioId", "field": "scenarioId",
+            "message": f"must be a scenario id (a string), got {scenario_id!r}"}])
     replications = values.get("replications", 30)
     if isinstance(replications, int) and not isinstance(replications, bool) \
             and replications > MAX_REPLICATIONS:
