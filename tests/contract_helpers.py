@@ -120,10 +120,12 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
     and (when ``ids`` are given) the real ids supplied per operation — the documented way to
     give operations that need existing resources their identifiers.
 
-    ``positive_data_acceptance`` also accepts 400 for the three operations whose inputs carry
+    ``positive_data_acceptance`` also accepts 400 for the four operations whose inputs carry
     rules JSON Schema cannot say (a workbook's cells; names that must match across the document,
     e.g. forecast channels; an export's staffing groups of the plan, ``to`` after ``from``, a
-    real calendar day); every other schema-valid request must be accepted.
+    real calendar day; a sweep grid's parameter names, channel/segment targets of the scenario,
+    value ranges per parameter and at most 2,000 points in the product of its axes); every other
+    schema-valid request must be accepted.
     """
     import schemathesis
 
@@ -132,6 +134,7 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
         {"include-name": "PATCH /api/scenarios/{id}", "checks": semantic},
         {"include-name": "GET /api/plans/{id}/schedule", "checks": semantic},
         {"include-name": "POST /api/scenarios", "checks": semantic},
+        {"include-name": "POST /api/scenarios/{id}/sweeps", "checks": semantic},
         *({"include-name": name, "parameters": {"id": value}}
           for name, value in (ids or {}).items()),
     ]

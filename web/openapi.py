@@ -6,6 +6,7 @@ from typing import Any
 
 from models.document_schema import dataclass_schema, scenario_document_schema
 from models.overrides import BREAK_FIELDS, TEMPLATE_FIELDS
+from planner.sweep import MAX_AXIS_VALUES
 from planner.types import BreakRule, ShiftTemplate
 from web.export import ISO_DATE_TIME_PATTERN
 
@@ -398,10 +399,13 @@ def openapi_document() -> dict[str, Any]:
                              "parameter[channel or segment]; values a list or one string as on the "
                              "command line ('-10%,0,+10%', '0.7:0.9:0.05'); at most 2,000 points",
                              "oneOf": [
-                                 {"type": "array", "items": {"type": "string"}},
-                                 {"type": "object", "additionalProperties": {"oneOf": [
-                                     {"type": "string"},
-                                     {"type": "array", "items": {"type": ["string", "number"]}}]}}],
+                                 {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                                 {"type": "object", "minProperties": 1,
+                                  "additionalProperties": {"oneOf": [
+                                      {"type": "string"},
+                                      {"type": "array", "minItems": 1,
+                                       "maxItems": MAX_AXIS_VALUES,
+                                       "items": {"type": ["string", "number"]}}]}}],
                              "example": ["volume=-10%,0,+10%", "service_level=0.7,0.8,0.9"]},
                     "schedule": {"type": "boolean", "default": False,
                                  "description": "also schedule shifts per point (slow)"}}},
