@@ -59,3 +59,12 @@ def object_body(example: str, *, optional: bool = False) -> dict[str, Any]:
                        [{"location": "body", "field": "body",
                          "message": f"must be an object, got {type(body).__name__}"}])
     return body
+
+
+def whole_number(value: Any) -> Any:
+    """``value`` as an ``int`` when it is a JSON number with no fractional part (``417353.0`` is
+    an integer to JSON Schema, so the API takes it as one); anything else as it is, for the
+    caller's own check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
