@@ -120,12 +120,15 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
     and (when ``ids`` are given) the real ids supplied per operation — the documented way to
     give operations that need existing resources their identifiers.
 
-    ``positive_data_acceptance`` also accepts 400 for the four operations whose inputs carry
+    ``positive_data_acceptance`` also accepts 400 for the six operations whose inputs carry
     rules JSON Schema cannot say (a workbook's cells; names that must match across the document,
     e.g. forecast channels; an export's staffing groups of the plan, ``to`` after ``from``, a
     real calendar day; a sweep grid's parameter names, channel/segment targets of the scenario,
-    value ranges per parameter and at most 2,000 points in the product of its axes); every other
-    schema-valid request must be accepted.
+    value ranges per parameter and at most 2,000 points in the product of its axes; a capacity
+    document's groups, hire classes and weeks that must match the scenario and each other, or
+    the capacity sheets the scenario's workbook must carry when no document is sent; a
+    simulation's ``scenarioId`` that must be the plan's own scenario, and a plan that must have a
+    schedule); every other schema-valid request must be accepted.
     """
     import schemathesis
 
@@ -135,6 +138,8 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
         {"include-name": "GET /api/plans/{id}/schedule", "checks": semantic},
         {"include-name": "POST /api/scenarios", "checks": semantic},
         {"include-name": "POST /api/scenarios/{id}/sweeps", "checks": semantic},
+        {"include-name": "POST /api/scenarios/{id}/capacity-plans", "checks": semantic},
+        {"include-name": "POST /api/plans/{id}/simulations", "checks": semantic},
         *({"include-name": name, "parameters": {"id": value}}
           for name, value in (ids or {}).items()),
     ]
