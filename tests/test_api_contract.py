@@ -49,7 +49,7 @@ pytest_plugins = ["tests.conftest_web"]
 MAX_EXAMPLES = 6
 """Generated requests per operation and phase in CI (the long run is benchmarks/fuzz_api.py)."""
 SEED = 15
-STATEFUL_SCENARIOS = 20
+STATEFUL_SCENARIOS = 40
 
 
 @pytest.fixture(scope="module")
