@@ -108,6 +108,9 @@ def real_ids(server: LiveServer) -> dict[str, str]:
             "PATCH /api/scenarios/{id}": server.scenario_id,
             "POST /api/scenarios/{id}/plans": server.scenario_id,
             "GET /api/jobs/{id}": server.job_id,
+            "GET /api/scenarios/{id}/sweeps": server.scenario_id,
+            "GET /api/scenarios/{id}/capacity-plans": server.scenario_id,
+            "GET /api/plans/{id}/simulations": server.plan_id,
             **{f"GET /api/plans/{{id}}{tail}": server.plan_id
                for tail in ("", "/requirements", "/schedule", "/workbook")}}
 
@@ -118,10 +121,15 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
     and (when ``ids`` are given) the real ids supplied per operation — the documented way to
     give operations that need existing resources their identifiers.
 
-    ``positive_data_acceptance`` also accepts 400 for the three operations whose inputs carry
+    ``positive_data_acceptance`` also accepts 400 for the six operations whose inputs carry
     rules JSON Schema cannot say (a workbook's cells; names that must match across the document,
     e.g. forecast channels; an export's staffing groups of the plan, ``to`` after ``from``, a
-    real calendar day); every other schema-valid request must be accepted.
+    real calendar day; a sweep grid's parameter names, channel/segment targets of the scenario,
+    value ranges per parameter and at most 2,000 points in the product of its axes; a capacity
+    document's groups, hire classes and weeks that must match the scenario and each other, or
+    the capacity sheets the scenario's workbook must carry when no document is sent; a
+    simulation's ``scenarioId`` that must be the plan's own scenario, and a plan that must have a
+    schedule); every other schema-valid request must be accepted.
     """
     import schemathesis
 
@@ -130,6 +138,9 @@ def contract_config(max_examples: int, seed: int | None = None, max_steps: int =
         {"include-name": "PATCH /api/scenarios/{id}", "checks": semantic},
         {"include-name": "GET /api/plans/{id}/schedule", "checks": semantic},
         {"include-name": "POST /api/scenarios", "checks": semantic},
+        {"include-name": "POST /api/scenarios/{id}/sweeps", "checks": semantic},
+        {"include-name": "POST /api/scenarios/{id}/capacity-plans", "checks": semantic},
+        {"include-name": "POST /api/plans/{id}/simulations", "checks": semantic},
         *({"include-name": name, "parameters": {"id": value}}
           for name, value in (ids or {}).items()),
     ]
@@ -184,10 +195,10 @@ def register_scenario_mutations(schema: Any,
             loaded.append(document())  # type: ignore[operator]
         real = loaded[0]
         keys = sorted(body, key=str)
-        pick = zlib.crc32(json.dumps(body, sort_keys=True, default=str).encode()) % (len(keys) + 3)
+        pick = zlib.crc32(json.dumps(body, sort_keys=True, default=str).encode()) % (len(keys) + 4)
         if pick < len(keys):
             case.body = {**real, keys[pick]: body[keys[pick]]}
-        elif pick == len(keys):
+        elif pick <= len(keys) + 1:  # two chances in len + 4: the stateful run must create one
             case.body = dict(real)
         return case  # else: the generated document as it is
 

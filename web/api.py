@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from web import services
+from web.bodies import json_body as _json_body
 from web.errors import ApiError
 from web.openapi import openapi_document
 from web.security import check_api_token
@@ -16,27 +16,6 @@ from web.state import planner_state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(check_api_token)
-
-
-def _json_body() -> Any:
-    """The request's JSON body; a 400 naming where it breaks (line and column) when it is not
-    JSON, a 415 when it is not sent as JSON. NaN and Infinity are not JSON and are refused too."""
-    if not request.is_json:
-        raise ApiError(415, "send the body as JSON (Content-Type: application/json)")
-
-    def refuse(constant: str) -> None:
-        raise ValueError(f"{constant} is not a JSON number")
-
-    try:
-        return json.loads(request.get_data(), parse_constant=refuse)
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, "the body is not valid JSON", [{
-            "location": f"body (line {exc.lineno}, column {exc.colno})", "field": "body",
-            "message": f"{exc.msg}; send one JSON object"}]) from None
-    except (ValueError, RecursionError) as exc:  # undecodable bytes, NaN, nesting too deep
-        message = str(exc) if isinstance(exc, ValueError) else "is nested too deeply"
-        raise ApiError(400, "the body is not valid JSON", [{
-            "location": "body", "field": "body", "message": message}]) from None
 
 
 def _one_query_value(name: str, allowed: tuple[str, ...] | None = None) -> str | None:

@@ -27,6 +27,7 @@ from planner.capacity.inputs import CapacityInputs, check_capacity
 from planner.capacity.requirement import Efficiency, measure_efficiency
 from planner.types import InputError, Scenario
 from web import services
+from web.bodies import object_body, whole_number
 from web.errors import ApiError, input_error
 from web.jobs import MAX_MESSAGES, JobRunner, PlanFailedError, load_scenario
 from web.security import check_api_token, check_csrf, safe_filename
@@ -54,7 +55,7 @@ def _options(body: Any) -> dict[str, Any]:
                                                 "message": "allowed: scenarios, scheduleEfficiency, capacity"}
                                                for k in unknown])
     details = []
-    scenarios = body.get("scenarios")
+    scenarios = whole_number(body.get("scenarios"))
     if scenarios is not None and (isinstance(scenarios, bool) or not isinstance(scenarios, int)
                                   or not 1 <= scenarios <= 1000):
         details.append({"location": "body.scenarios", "field": "scenarios",
@@ -66,7 +67,7 @@ def _options(body: Any) -> dict[str, Any]:
                         "message": f"must be a number in [1, 3], got {factor!r}"})
     if details:
         raise ApiError(400, "the options have problems", details)
-    return body
+    return {**body, "scenarios": scenarios} if scenarios is not None else body
 
 
 def capacity_inputs(record: ScenarioRecord, scenario: Scenario, options: dict[str, Any]) -> CapacityInputs:
@@ -241,9 +242,7 @@ def capacity_plans(scenario_id: str) -> Response:
             records = session.scalars(select(CapacityPlanRecord).where(
                 CapacityPlanRecord.scenario_id == scenario_id).order_by(CapacityPlanRecord.created_at)).all()
             return jsonify({"capacityPlans": [capacity_json(r, full=False) for r in records]})
-    body = request.get_json(silent=True) if request.data else None
-    if request.data and body is None:
-        raise ApiError(400, "the body must be JSON (or empty)")
+    body = object_body('{"scenarios": 200, "scheduleEfficiency": 1.1}', optional=True)
     job = submit(scenario_id, _options(body))
     response = jsonify({"job": services.job_json(job)})
     response.status_code = 202

@@ -6,6 +6,7 @@ from typing import Any
 
 from models.document_schema import dataclass_schema, scenario_document_schema
 from models.overrides import BREAK_FIELDS, TEMPLATE_FIELDS
+from planner.sweep import MAX_AXIS_VALUES
 from planner.types import BreakRule, ShiftTemplate
 from web.export import ISO_DATE_TIME_PATTERN
 
@@ -85,37 +86,56 @@ def _capacity_paths(secured: list[dict[str, list[str]]]) -> dict[str, Any]:
     return {
         "/api/scenarios/{id}/capacity-plans": {
             "parameters": [_ID],
-            "get": {"summary": "The scenario's capacity plans",
-                    "responses": {"200": _json({"type": "object", "properties": {
-                        "capacityPlans": {"type": "array", "items": _ref("CapacityPlan")}}},
-                        "The capacity plans (without weekly tables)"), **_errors(404)}},
+            "get": {"summary": "The scenario's capacity plans", "operationId": "listCapacityPlans",
+                    "responses": {"200": _json({"type": "object", "required": ["capacityPlans"],
+                                                "properties": {"capacityPlans": {
+                                                    "type": "array", "items": _ref("CapacityPlan")}}},
+                                               "The capacity plans (without weekly tables)"),
+                                  **_errors(404)}},
             "post": {"summary": "Plan capacity (whom to hire and when) in the background",
+                     "operationId": "createCapacityPlan",
                      "description": "Capacity inputs come from the body's 'capacity' document or "
                                     "the scenario's uploaded workbook (CapacitySettings, "
                                     "TenureBuckets, Headcount, HireClasses, CapacityGroups, "
-                                    "CapacityWeeks); they are checked before the job starts.",
+                                    "CapacityWeeks); they are checked before the job starts. The "
+                                    "job's planId is the capacity plan once it succeeded.",
                      "security": secured,
                      "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                         "type": "object", "properties": {
-                             "scenarios": {"type": "integer", "minimum": 1, "maximum": 1000},
-                             "scheduleEfficiency": {"type": "number", "minimum": 1, "maximum": 3},
-                             "capacity": {"type": "object", "description": "settings, "
-                                          "tenure_buckets, headcount, hire_classes, groups, weeks"}}}}}},
-                     "responses": {"202": _json({"type": "object", "properties": {
-                         "job": _ref("Job")}}, "Accepted; poll the job (Location header)"),
-                         **_errors(400, 401, 404)}},
+                         "type": "object", "additionalProperties": False, "properties": {
+                             "scenarios": {"type": ["integer", "null"], "minimum": 1,
+                                           "maximum": 1000,
+                                           "description": "Monte Carlo demand scenarios"},
+                             "scheduleEfficiency": {"type": ["number", "null"], "minimum": 1,
+                                                    "maximum": 3,
+                                                    "description": "scheduled ÷ required FTE"},
+                             "capacity": {"type": ["object", "null"],
+                                          "description": "settings, tenure_buckets, headcount, "
+                                                         "hire_classes, groups, weeks"}}}}}},
+                     "responses": {"202": {**_json({"type": "object", "required": ["job"],
+                                                    "properties": {"job": _ref("Job")}},
+                                                   "Accepted; poll the job (Location header)"),
+                                           "headers": _LOCATION,
+                                           "links": {"GetJob": _link(
+                                               "getJob", "$response.body#/job/id", "Poll the job")}},
+                                   **_errors(400, 401, 404, 413, 415)}},
         },
         "/api/capacity-plans/{id}": {
             "parameters": [_ID],
             "get": {"summary": "A capacity plan: summary, hiring plan, weekly table, risk",
-                    "responses": {"200": _json(_ref("CapacityPlan"), "The capacity plan"), **_errors(404)}},
+                    "operationId": "getCapacityPlan",
+                    "responses": {"200": {**_json(_ref("CapacityPlan"), "The capacity plan"),
+                                          "links": {"GetCapacityWorkbook": _link(
+                                              "getCapacityWorkbook", "$response.body#/id",
+                                              "Its workbook")}},
+                                  **_errors(404)}},
         },
         "/api/capacity-plans/{id}/workbook": {
             "parameters": [_ID],
             "get": {"summary": "The capacity workbook (.xlsx, CapacityPlan sheet with charts)",
+                    "operationId": "getCapacityWorkbook",
                     "responses": {"200": {"description": "The workbook", "content": {
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                            "schema": {"type": "string", "format": "binary"}}}}, **_errors(404)}},
+                        _XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                        **_errors(404)}},
         },
     }
 
@@ -207,30 +227,43 @@ def openapi_document() -> dict[str, Any]:
             "/api/scenarios/{id}/sweeps": {
                 "parameters": [_ID],
                 "get": {"summary": "The sweeps of a scenario (without their results)",
-                        "responses": {"200": _json({"type": "object", "properties": {
-                            "sweeps": {"type": "array", "items": _ref("Sweep")}}}, "The sweeps"),
-                            **_errors(404)}},
+                        "operationId": "listSweeps",
+                        "responses": {"200": _json({"type": "object", "required": ["sweeps"],
+                                                    "properties": {"sweeps": {
+                                                        "type": "array", "items": _ref("Sweep")}}},
+                                                   "The sweeps"),
+                                      **_errors(404)}},
                 "post": {"summary": "Sweep a grid of what-ifs over the scenario (with its overrides) "
                                    "in the background: staffing and mix per point, optionally the "
                                    "schedule; points run on the app's Dask executor",
-                         "security": secured,
+                         "security": secured, "operationId": "createSweep",
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": _ref("SweepRequest")}}},
-                         "responses": {"202": _json({"type": "object", "properties": {
-                             "job": _ref("Sweep")}}, "Accepted; poll the sweep (Location header)"),
-                             **_errors(400, 401, 404)}},
+                         "responses": {"202": {**_json({"type": "object", "required": ["job"],
+                                                        "properties": {"job": _ref("Sweep")}},
+                                                       "Accepted; poll the sweep (Location header)"),
+                                               "headers": _LOCATION,
+                                               "links": {"GetSweep": _link(
+                                                   "getSweep", "$response.body#/job/id",
+                                                   "Poll the sweep")}},
+                                       **_errors(400, 401, 404, 413, 415)}},
             },
             "/api/sweeps/{id}": {
                 "parameters": [_ID],
                 "get": {"summary": "State, progress and (when succeeded) the results of a sweep",
-                        "responses": {"200": _json(_ref("Sweep"), "The sweep"), **_errors(404)}},
+                        "operationId": "getSweep",
+                        "responses": {"200": {**_json(_ref("Sweep"), "The sweep"), "links": {
+                            "GetSweepWorkbook": _link("getSweepWorkbook", "$response.body#/id",
+                                                      "Its workbook, once it succeeded")}},
+                                      **_errors(404)}},
             },
             "/api/sweeps/{id}/workbook": {
                 "parameters": [_ID],
                 "get": {"summary": "The sweep results workbook (Points, Mix decisions, native charts)",
+                        "operationId": "getSweepWorkbook",
                         "responses": {"200": {"description": "The workbook", "content": {
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                                "schema": {"type": "string", "format": "binary"}}}}, **_errors(404)}},
+                            _XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                            **_errors(404)}},
             },
             "/api/jobs/{id}": {
                 "parameters": [_ID],
@@ -356,7 +389,8 @@ def openapi_document() -> dict[str, Any]:
                     "startedAt": {"type": ["string", "null"], "format": "date-time"},
                     "finishedAt": {"type": ["string", "null"], "format": "date-time"},
                     "links": {"type": "object"}}},
-                "SweepRequest": {"type": "object", "required": ["grid"], "properties": {
+                "SweepRequest": {"type": "object", "required": ["grid"],
+                                 "additionalProperties": False, "properties": {
                     "grid": {"description":
                              "Axes, in order, as a list of NAME=VALUES strings (e.g. "
                              "['volume=-10%,0,+10%', 'service_level=0.7:0.9:0.05']) or an object "
@@ -366,15 +400,22 @@ def openapi_document() -> dict[str, Any]:
                              "parameter[channel or segment]; values a list or one string as on the "
                              "command line ('-10%,0,+10%', '0.7:0.9:0.05'); at most 2,000 points",
                              "oneOf": [
-                                 {"type": "array", "items": {"type": "string"}},
-                                 {"type": "object", "additionalProperties": {"oneOf": [
-                                     {"type": "string"},
-                                     {"type": "array", "items": {"type": ["string", "number"]}}]}}],
+                                 {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                                 {"type": "object", "minProperties": 1,
+                                  "additionalProperties": {"oneOf": [
+                                      {"type": "string"},
+                                      {"type": "array", "minItems": 1,
+                                       "maxItems": MAX_AXIS_VALUES,
+                                       "items": {"type": ["string", "number"]}}]}}],
                              "example": ["volume=-10%,0,+10%", "service_level=0.7,0.8,0.9"]},
                     "schedule": {"type": "boolean", "default": False,
                                  "description": "also schedule shifts per point (slow)"}}},
-                "Sweep": {"type": "object", "properties": {
+                "Sweep": {"type": "object", "required": ["id", "scenarioId", "state",
+                                                         "percentComplete", "links"], "properties": {
                     "id": {"type": "string"}, "scenarioId": {"type": "string"},
+                    "createdAt": {"type": ["string", "null"], "format": "date-time"},
+                    "startedAt": {"type": ["string", "null"], "format": "date-time"},
+                    "finishedAt": {"type": ["string", "null"], "format": "date-time"},
                     "state": {"enum": ["queued", "running", "succeeded", "failed"]},
                     "percentComplete": {"type": "number", "minimum": 0, "maximum": 100},
                     "messages": {"type": "array", "items": {"type": "object"}},
@@ -397,7 +438,8 @@ def openapi_document() -> dict[str, Any]:
                     "timings": {"type": "object"}, "summary": {"type": "object"},
                     "schedule": {"type": ["object", "null"]}, "mix": {"type": ["object", "null"]},
                     "links": {"type": "object"}}},
-                "CapacityPlan": {"type": "object", "properties": {
+                "CapacityPlan": {"type": "object", "required": ["id", "scenarioId", "status",
+                                                                "links"], "properties": {
                     "id": {"type": "string"}, "scenarioId": {"type": "string"},
                     "jobId": {"type": ["string", "null"]}, "status": {"type": "string"},
                     "summary": {"type": "object", "description": "Expected cost by component, cost "
@@ -440,15 +482,25 @@ _SIMULATION_PATHS: dict[str, Any] = {
         "parameters": [_ID],
         "post": {"summary": "Replay the plan's schedule contact by contact in the background "
                             "(discrete-event simulation, seeded replications)",
-                 "security": [{"bearerToken": []}],
+                 "security": [{"bearerToken": []}], "operationId": "createSimulation",
                  "requestBody": {"required": False, "content": {"application/json": {
                      "schema": _ref("SimulationOptions")}}},
-                 "responses": {"202": _json({"type": "object", "properties": {
-                     "job": _ref("Job"), "simulation": _ref("Simulation")}},
-                     "Accepted; poll the job, then GET the simulation (Location header)"),
-                     **_errors(400, 401, 404)}},
+                 "responses": {"202": {**_json({"type": "object", "required": ["job", "simulation"],
+                                                "properties": {"job": _ref("Job"),
+                                                               "simulation": _ref("Simulation")}},
+                                               "Accepted; poll the job, then GET the simulation "
+                                               "(Location header)"),
+                                       "headers": _LOCATION,
+                                       "links": {"GetSimulation": _link(
+                                           "getSimulation", "$response.body#/simulation/id",
+                                           "The simulation (its result once the job succeeded)"),
+                                           "GetJob": _link("getJob", "$response.body#/job/id",
+                                                           "Poll the job")}},
+                               **_errors(400, 401, 404, 413, 415)}},
         "get": {"summary": "The simulations of a plan (without their results)",
-                "responses": {"200": _json({"type": "object", "properties": {
+                "operationId": "listSimulations",
+                "responses": {"200": _json({"type": "object", "required": ["planId", "simulations"],
+                                            "properties": {
                     "planId": {"type": "string"},
                     "simulations": {"type": "array", "items": _ref("Simulation")}}},
                     "The simulations"), **_errors(404)}},
@@ -456,6 +508,7 @@ _SIMULATION_PATHS: dict[str, Any] = {
     "/api/simulations/{id}": {
         "parameters": [_ID],
         "get": {"summary": "A simulation: state, options and, once succeeded, the result",
+                "operationId": "getSimulation",
                 "responses": {"200": _json(_ref("Simulation"), "The simulation"), **_errors(404)}},
     },
 }
@@ -476,7 +529,7 @@ _SL_LEVEL: dict[str, Any] = {"type": "object", "properties": {
     "description": "Every simulated KPI comes with <kpi>_ci_low / <kpi>_ci_high and predicted_<kpi>."}
 
 _SIMULATION_SCHEMAS: dict[str, Any] = {
-    "SimulationOptions": {"type": "object", "properties": {
+    "SimulationOptions": {"type": "object", "additionalProperties": False, "properties": {
         "replications": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 30},
         "seed": {"type": "integer", "minimum": 0, "default": 0},
         "handleTime": {"enum": ["exponential", "lognormal"], "default": "exponential"},
@@ -484,7 +537,8 @@ _SIMULATION_SCHEMAS: dict[str, Any] = {
         "shrinkage": {"enum": ["interval", "absence", "none"], "default": "interval"},
         "scenarioId": {"type": "string", "description": "optional: refused (400) when the plan is "
                                                          "not a plan of this scenario"}}},
-    "Simulation": {"type": "object", "properties": {
+    "Simulation": {"type": "object", "required": ["id", "planId", "state", "links"],
+                   "properties": {
         "id": {"type": "string"}, "planId": {"type": "string"}, "jobId": {"type": ["string", "null"]},
         "state": {"enum": ["queued", "running", "succeeded", "failed"]},
         "percentComplete": {"type": ["number", "null"]}, "error": {"type": ["string", "null"]},

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import JobRecord, SimulationRecord
 from web import services
+from web.bodies import object_body
 from web.errors import ApiError
 from web.security import check_api_token, check_csrf
 from web.simulations import check_plan, parse_options, simulation_json, simulation_runner
@@ -22,12 +23,10 @@ page_bp.before_request(check_csrf)
 
 @api_bp.post("/plans/<plan_id>/simulations")
 def create_simulation(plan_id: str) -> Response:
-    body = request.get_json(silent=True) if request.data else {}
-    if request.data and body is None:
-        raise ApiError(400, "the body must be JSON, e.g. {\"replications\": 30, \"seed\": 0}")
+    body = object_body('{"replications": 30, "seed": 0}', optional=True)
     options = parse_options(body)
     with planner_state().database.session() as session:
-        check_plan(services.get_plan(session, plan_id), (body or {}).get("scenarioId"))
+        check_plan(services.get_plan(session, plan_id), body.get("scenarioId"))
     job, record = simulation_runner().submit(plan_id, options)
     response = jsonify({"job": services.job_json(job), "simulation": simulation_json(record, job,
                                                                                      with_result=False)})

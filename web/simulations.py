@@ -30,6 +30,7 @@ from models import (
 from models.codec import table_to_frame
 from models.tables import utc_now
 from planner.simulation import SimulationInputError, SimulationOptions, simulate, simulation_inputs
+from web.bodies import whole_number
 from web.errors import ApiError
 from web.jobs import MAX_MESSAGES
 
@@ -54,7 +55,17 @@ def parse_options(body: Any) -> SimulationOptions:
         allowed = f"allowed: {', '.join(_OPTION_FIELDS)}, scenarioId"
         raise ApiError(400, "unknown fields", [{"location": f"body.{k}", "field": k, "message": allowed}
                                                for k in unknown])
-    values = {_OPTION_FIELDS[k]: v for k, v in body.items() if k in _OPTION_FIELDS}
+    values = {_OPTION_FIELDS[k]: whole_number(v) if k in ("replications", "seed") else v
+              for k, v in body.items() if k in _OPTION_FIELDS}
+    if isinstance(values.get("handle_time_cv"), bool):  # JSON true is no number
+        raise ApiError(400, "the simulation options have problems", [{
+            "location": "body.handleTimeCv", "field": "handleTimeCv",
+            "message": f"must be a number > 0, got {values['handle_time_cv']!r}"}])
+    scenario_id = body.get("scenarioId")
+    if scenario_id is not None and not isinstance(scenario_id, str):
+        raise ApiError(400, "the simulation options have problems", [{
+            "location": "body.scenarioId", "field": "scenarioId",
+            "message": f"must be a scenario id (a string), got {scenario_id!r}"}])
     replications = values.get("replications", 30)
     if isinstance(replications, int) and not isinstance(replications, bool) \
             and replications > MAX_REPLICATIONS:

@@ -37,6 +37,7 @@ from models.tables import utc_now
 from planner import executor as executor_module
 from planner.sweep import MAX_SWEEP_POINTS, SWEEP_PARAMETERS, grid_from_json, grid_specs, run_sweep
 from planner.types import InputError
+from web.bodies import object_body
 from web.errors import ApiError, input_error
 from web.jobs import MAX_MESSAGES, load_scenario
 from web.security import check_api_token, check_csrf, safe_filename
@@ -283,10 +284,7 @@ def api_sweeps(scenario_id: str) -> Any:
         with planner_state().database.session() as session:
             record = get_scenario(session, scenario_id)
             return jsonify({"sweeps": [sweep_json(s, include_results=False) for s in record.sweeps]})
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, 'the body must be a JSON object such as {"grid": {"volume": ["-10%", 0, '
-                            '"+10%"]}, "schedule": false}')
+    body = object_body('{"grid": {"volume": ["-10%", 0, "+10%"]}, "schedule": false}')
     unknown = sorted(set(body) - {"grid", "schedule"})
     if unknown:
         raise ApiError(400, "unknown fields", [{"location": f"body.{k}", "field": k,
