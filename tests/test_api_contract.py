@@ -47,7 +47,7 @@ pytest_plugins = ["tests.conftest_web"]
 MAX_EXAMPLES = 4
 """Generated requests per operation and phase in CI (the long run is benchmarks/fuzz_api.py)."""
 SEED = 15
-STATEFUL_SCENARIOS = 12
+STATEFUL_SCENARIOS = 40
 STATEFUL_STEPS = 8
 
 
