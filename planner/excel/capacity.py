@@ -38,10 +38,10 @@ from planner.excel.layout import BOLD, DATE_FORMAT, save_book, set_widths, style
 from planner.excel.reader import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
-    _has_formulas,
-    _load,
-    _read_bytes,
-    _sheet_rows,
+    has_formulas,
+    load_book,
+    read_bytes,
+    sheet_rows,
 )
 from planner.excel.tables import ProblemCollector, Table, as_table, locator, read_key_values, read_objects
 from planner.types import InputError, Problem, Scenario
@@ -351,15 +351,15 @@ def read_capacity(
     planner.types.InputError
         Every problem, located ``Sheet!Cell``.
     """
-    content = _read_bytes(path_or_file, max_bytes)
-    book = _load(content, data_only=True)
+    content = read_bytes(path_or_file, max_bytes)
+    book = load_book(content, data_only=True)
     formulas = None
     try:
         present = {norm(name): name for name in book.sheetnames}
         if norm(CAPACITY_SETTINGS_SHEET.name) not in present:
             return None
         # A formula without a cached value is reported at its cell, as in the scenario sheets.
-        formulas = _load(content, data_only=False) if _has_formulas(content) else None
+        formulas = load_book(content, data_only=False) if has_formulas(content) else None
         problems = ProblemCollector()
         tables: dict[str, Table] = {}
         for spec in CAPACITY_SHEETS:
@@ -367,7 +367,7 @@ def read_capacity(
             if actual is not None:
                 formula_sheet = formulas[actual] if formulas is not None else None
                 tables[spec.name] = as_table(
-                    actual, _sheet_rows(book[actual], formula_sheet, actual, max_rows, problems), spec
+                    actual, sheet_rows(book[actual], formula_sheet, actual, max_rows, problems), spec
                 )
     finally:
         book.close()

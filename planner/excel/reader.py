@@ -86,7 +86,7 @@ def _size_text(size: float) -> str:
     return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def _read_bytes(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, max_bytes: int) -> bytes:
+def read_bytes(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, max_bytes: int) -> bytes:
     """The workbook's bytes, refusing files over ``max_bytes`` before reading them whole."""
     limit_text = _size_text(max_bytes)
     if isinstance(path_or_file, bytes | bytearray):
@@ -124,7 +124,7 @@ def _read_bytes(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, max_by
     return content
 
 
-def _load(content: bytes, *, data_only: bool) -> Any:
+def load_book(content: bytes, *, data_only: bool) -> Any:
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only, keep_vba=False,
                              keep_links=False)
@@ -141,7 +141,7 @@ def _load(content: bytes, *, data_only: bool) -> Any:
         raise InputError([Problem("file", message, "workbook")]) from None
 
 
-def _sheet_rows(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
+def sheet_rows(values_ws: Any, formulas_ws: Any, sheet: str, max_rows: int,
                 problems: ProblemCollector) -> list[tuple[Any, ...]]:
     """All rows of a sheet as value tuples; formulas without a cached value become problems."""
     # openpyxl parses cells while rows are iterated and warns (rather than raises) about a cell it
@@ -348,11 +348,11 @@ def read_workbook(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, *,
         With **every** problem found, each located as ``Sheet!Cell`` (``Forecast!B7: channel
         unknown channel 'fax'; allowed: chat, email, voice``).
     """
-    content = _read_bytes(path_or_file, max_bytes)
-    values_book = _load(content, data_only=True)
+    content = read_bytes(path_or_file, max_bytes)
+    values_book = load_book(content, data_only=True)
     try:
         # The second load (to see formulas) is only needed when some sheet holds a formula.
-        formulas_book = _load(content, data_only=False) if _has_formulas(content) else None
+        formulas_book = load_book(content, data_only=False) if has_formulas(content) else None
         try:
             return _read_books(values_book, formulas_book, path_or_file, max_rows)
         finally:
@@ -362,7 +362,7 @@ def read_workbook(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, *,
         values_book.close()
 
 
-def _has_formulas(content: bytes) -> bool:
+def has_formulas(content: bytes) -> bool:
     """Whether any worksheet part has a formula element ``<f>`` (cheap scan of the raw XML)."""
     pattern = re.compile(rb"<(?:\w+:)?f[\s>/]")
     with zipfile.ZipFile(io.BytesIO(content)) as package:
@@ -382,7 +382,7 @@ def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: 
                                       f"{', '.join(s.name for s in SHEETS if s.required)} (found: "
                                       f"{', '.join(values_book.sheetnames)})", spec.name)
             continue
-        rows = _sheet_rows(values_book[actual], formulas_book[actual] if formulas_book else None,
+        rows = sheet_rows(values_book[actual], formulas_book[actual] if formulas_book else None,
                            actual, max_rows, problems)
         tables[spec.name] = as_table(actual, rows, spec)
 
