@@ -51,6 +51,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from python_lookup import find_python  # noqa: E402  (benchmarks/, the script's own folder)
+
 from planner import executor, mix, pipeline, queueing, scheduling, sweep  # noqa: E402
 from planner.excel import read_workbook  # noqa: E402
 from planner.types import BreakRule, Settings, ShiftTemplate  # noqa: E402
@@ -298,11 +300,19 @@ def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seco
     return {"settings": settings, "templates": templates, "rules": rules, "need": need, "peer": peer}
 
 
-def part_e(make_venv: bool, peer_seconds: float) -> None:
+def make_peer_venv() -> None:
+    """``.venv-bench312``: Python 3.12 (PATH or pyenv) with pyworkforce 0.5.4, unless it exists."""
+    if (PEER_VENV / "bin" / "python").exists():
+        return
+    py312 = find_python("3.12")  # not "python3.12" on the PATH: a pyenv shim may not run
+    if py312 is None:
+        raise SystemExit("--make-venv: no Python 3.12 found (PATH or pyenv)")
+    subprocess.run([py312, "-m", "venv", str(PEER_VENV)], check=True)
+    subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
+
+
+def part_e(peer_seconds: float) -> None:
     python = PEER_VENV / "bin" / "python"
-    if make_venv and not python.exists():
-        subprocess.run(["python3.12", "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
     rows = []
     for label, minutes, days, breaks in (("15-min day", 15, 1, False), ("30-min week", 30, 7, False),
                                          ("15-min day, breaks", 15, 1, True),
@@ -355,6 +365,8 @@ def main() -> None:
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"bench_speed — {load()}")
+    if args.make_venv:
+        make_peer_venv()
     if "a" not in skip:
         part_a()
     if "b" not in skip:
@@ -364,7 +376,7 @@ def main() -> None:
     if "d" not in skip:
         part_d(args.groups, args.group_seconds, args.workers)
     if "e" not in skip:
-        part_e(args.make_venv, args.peer_seconds)
+        part_e(args.peer_seconds)
     print(f"\nend — {load()}")
 
 
