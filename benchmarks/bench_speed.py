@@ -20,8 +20,10 @@ Parts (each can be skipped or sized from the command line):
     afternoon peak; a 15-minute day and a 30-minute week; and the same with one paid break per
     shift at three embedded positions) solved to gap ≤ 1e-4 by ``scheduling.schedule_requirement``
     and by pyworkforce 0.5.4 ``MinRequiredResources`` (breaks as fixed patterns, one per position)
-    in ``.venv-bench312`` (``--make-venv`` creates it: Python 3.12, ``pip install
-    pyworkforce==0.5.4``); same optimum?, seconds, ratio.
+    in ``.venv-bench312`` (``--make-venv`` creates it: Python 3.12 from the PATH or pyenv, ``pip
+    install pyworkforce==0.5.4``); ours with both break formulations of ``build_group_model``
+    (``breaks="per_shift"``, Aykin 1996, and ``"aggregated"``, Bechtold & Jacobs 1990): root LP
+    bound, cost, same optimum?, wall and CPU seconds (CPU is steadier on a shared machine), ratio.
 
 Usage::
 
@@ -67,9 +69,10 @@ PEER_RUNNER = r"""
 import json, sys, time
 from pyworkforce.scheduling import MinRequiredResources
 spec = json.load(sys.stdin)
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 solution = MinRequiredResources(**spec).solve()
 solution["seconds"] = time.perf_counter() - started
+solution["cpu_seconds"] = time.process_time() - cpu
 json.dump(solution, sys.stdout)
 """
 
@@ -260,8 +263,12 @@ BREAKS = {4: (15, (90, 120, 150)), 6: (30, (150, 180, 210)), 8: (30, (210, 240, 
 """Shift hours → (paid break minutes, the three embedded break start offsets in minutes)."""
 
 
-def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seconds: float
-                  ) -> dict[str, Any]:
+def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seconds: float,
+                  every_start: bool = False) -> dict[str, Any]:
+    """One instance for both sides. Our break rule floats over every grid start of the window
+    first–last embedded position; the peer gets the three embedded positions as fixed patterns, or
+    with ``every_start`` each grid start of that window (then both solve the same problem: on a
+    15-minute grid the window 1.5–2.5 h holds five starts, on a 30-minute grid three)."""
     per_day = 1440 // interval_minutes
     need = erlang_requirement(per_day, days, interval_minutes, seed=14)
     templates, rules, coverage, costs = [], [], {}, {}
@@ -277,8 +284,10 @@ def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seco
             rules.append(BreakRule(template=name, activity="BREAK", duration_minutes=duration,
                                    earliest_start_offset_minutes=offsets[0],
                                    latest_start_offset_minutes=offsets[-1], paid=True))
+        positions = (tuple(range(offsets[0], offsets[-1] + 1, interval_minutes)) if every_start
+                     else offsets)
         for start in range(0, per_day - length // interval_minutes + 1):
-            for k, offset in enumerate(offsets if with_breaks else (None,)):
+            for k, offset in enumerate(positions if with_breaks else (None,)):
                 works = [0] * per_day
                 for p in range(start, start + length // interval_minutes):
                     works[p] = 1
@@ -311,39 +320,86 @@ def make_peer_venv() -> None:
     subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
 
 
+def solve_formulation(instance: dict[str, Any], breaks: str) -> dict[str, Any]:
+    """Our side with one break formulation: what ``scheduling.schedule_requirement`` does for a
+    coverage group (independent parts, one model each, the solver seam, repair, expansion), with
+    ``build_group_model(breaks=...)``; wall and CPU seconds of building, solving and expanding, and
+    the root LP bound (the relaxation of each part, solved apart and not timed)."""
+    from planner.scheduling.parts import independent_parts
+    from planner.solver import combine, solve
+
+    settings = instance["settings"]
+    need = np.ceil(np.asarray(instance["need"]) - 1e-9).astype(np.int64)
+    starts = settings.interval_starts()
+    templates, rules = instance["templates"], instance["rules"]
+    wall, cpu = time.perf_counter(), time.process_time()
+    parts = independent_parts(templates, rules, settings)
+    results, cost, short, integers, ok = [], 0.0, 0.0, 0, True
+    for a, b in parts:
+        window = None if len(parts) == 1 else (a, b)
+        model = scheduling.build_group_model(need[a:b], templates, rules, settings, "g", window=window,
+                                             breaks=breaks)
+        integers += scheduling.model_size(model)["integer_variables"]
+        results.append(solve(model.problem, settings))
+        scheduling.repair_shortfall(model)
+        shifts, activities, wellbeing = scheduling.expand_schedule(model, starts[a:b])
+        coverage = scheduling.coverage_from_schedule(shifts, activities, need[a:b], starts[a:b], "g")
+        cost += float(shifts["cost"].sum())
+        short += float(coverage["short"].sum())
+        ok = ok and bool(wellbeing["rule_ok"].all())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    lp = 0.0
+    for a, b in parts:
+        model = scheduling.build_group_model(need[a:b], templates, rules, settings, "g",
+                                             window=None if len(parts) == 1 else (a, b), breaks=breaks)
+        for var in model.problem.variables():
+            var.cat = "Continuous"
+        lp += solve(model.problem, settings).objective
+    solved = combine(results, rel_gap=settings.solver_gap)
+    return {"wall": wall, "cpu": cpu, "cost": cost, "short": short, "integers": integers, "lp": lp,
+            "status": solved.status.value, "gap": solved.gap, "rules_ok": ok}
+
+
+def run_peer(python: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(spec), capture_output=True,
+                          text=True, timeout=float(spec["max_search_time"]) * 3 + 120)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:60]}
+    return json.loads(done.stdout)
+
+
 def part_e(peer_seconds: float) -> None:
+    """Both break formulations and pyworkforce on each instance type, in one run."""
     python = PEER_VENV / "bin" / "python"
     rows = []
-    for label, minutes, days, breaks in (("15-min day", 15, 1, False), ("30-min week", 30, 7, False),
-                                         ("15-min day, breaks", 15, 1, True),
-                                         ("30-min week, breaks", 30, 7, True)):
-        instance = peer_instance(minutes, days, breaks, peer_seconds)
-        settings = instance["settings"]
-        started = time.perf_counter()
-        ours = scheduling.schedule_requirement(instance["need"], settings.interval_starts(),
-                                               instance["templates"], instance["rules"], settings)
-        our_seconds = time.perf_counter() - started
-        our_cost = float(ours.shifts["cost"].sum())  # cost_per_hour = periods per hour → periods
-        short = float(ours.coverage["short"].sum())
-        peer_cost: Any = "not run"
-        peer_time: Any = ""
-        ratio: Any = ""
+    cases = (("15-min day", 15, 1, False, False), ("30-min week", 30, 7, False, False),
+             ("15-min day, breaks", 15, 1, True, False),
+             ("15-min day, breaks (peer: every start)", 15, 1, True, True),
+             ("30-min week, breaks", 30, 7, True, False))
+    for label, minutes, days, breaks, every_start in cases:
+        instance = peer_instance(minutes, days, breaks, peer_seconds, every_start)
+        print(f"  (e) {label} … {load()}", file=sys.stderr, flush=True)
+        ours = {f: solve_formulation(instance, f) for f in ("per_shift", "aggregated")}
+        peer: dict[str, Any] = {"error": f"{PEER_VENV.name} missing (--make-venv)"}
         if python.exists():
-            done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(instance["peer"]),
-                                  capture_output=True, text=True, timeout=900)
-            if done.returncode == 0:
-                answer = json.loads(done.stdout)
-                peer_cost = f"{float(answer.get('cost', math.nan)):,.0f} ({answer.get('status')})"
-                peer_time = float(answer["seconds"])
-                ratio = f"{peer_time / our_seconds:.2f}×"
-            else:
-                peer_cost = "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:60]
-        rows.append([label, f"{ours.model_size['variables']:,}", our_seconds, our_cost, short,
-                     str(ours.solve.status.value), peer_time, peer_cost, ratio])
-    table("(e) pyworkforce's instance types, gap ≤ 1e-4 (ours: scheduling.schedule_requirement, one thread; "
-          "pyworkforce 0.5.4 MinRequiredResources, CP-SAT, one worker)",
-          ["instance", "our vars", "our s", "our cost", "our short", "our status", "peer s", "peer cost",
-           "peer s / our s"], rows)
+            peer = run_peer(python, instance["peer"])
+        peer_cost = float(peer.get("cost", math.nan)) if "error" not in peer else math.nan
+        for formulation, r in ours.items():
+            same = "" if not math.isfinite(peer_cost) else "yes" if abs(r["cost"] - peer_cost) < 0.5 else "NO"
+            ratio = (f"{peer['seconds'] / r['wall']:.1f}× / {peer['cpu_seconds'] / r['cpu']:.1f}×"
+                     if "seconds" in peer else "")
+            rows.append([label, formulation, f"{r['integers']:,}", f"{r['lp']:,.2f}", r["cost"], r["short"],
+                         f"{r['status']} ({r['gap']:.1e})", same, r["wall"], r["cpu"], ratio,
+                         "" if r["rules_ok"] else "NO"])
+        rows.append([label, "pyworkforce 0.5.4", "", "", peer_cost, "",
+                     str(peer.get("status", peer.get("error", ""))), "", peer.get("seconds", math.nan),
+                     peer.get("cpu_seconds", math.nan), "", ""])
+    table("(e) pyworkforce's instance types, gap ≤ 1e-4 (ours: independent parts through the solver seam, "
+          "HiGHS one thread, per-shift (Aykin 1996) or break-start (Bechtold & Jacobs 1990) break variables; "
+          "pyworkforce 0.5.4 MinRequiredResources, CP-SAT, one worker; cost in periods; ratio = peer / ours, "
+          "wall / CPU; 'rules broken' = an expanded shift failing a break rule)",
+          ["instance", "formulation", "integers", "root LP", "cost", "short", "status (gap)", "same cost",
+           "wall s", "CPU s", "peer ÷ ours", "rules broken"], rows)
     if not python.exists():
         print(f"  pyworkforce not run: {PEER_VENV.name} is missing (--make-venv creates it)")
 

@@ -35,8 +35,9 @@ HALF_HOURLY = Settings(start_date=MONDAY, days=1, interval_minutes=30, solver_ga
 
 
 def template(name: str, hours: int, cost: float, **kwargs: object) -> ShiftTemplate:
-    return ShiftTemplate(name, "voice", hours * 60, earliest_start_minute=360, latest_start_minute=1260 - hours * 60,
-                         start_step_minutes=30, cost_per_hour=cost, **kwargs)  # type: ignore[arg-type]
+    return ShiftTemplate(name, "voice", hours * 60, earliest_start_minute=360,
+                         latest_start_minute=1260 - hours * 60, start_step_minutes=30,
+                         cost_per_hour=cost, **kwargs)  # type: ignore[arg-type]
 
 
 def peaked_requirement(seed: int, scale: float = 6.0) -> np.ndarray:
@@ -48,7 +49,8 @@ def peaked_requirement(seed: int, scale: float = 6.0) -> np.ndarray:
 
 
 def solved(need: np.ndarray, templates: Sequence[ShiftTemplate], rules: Sequence[BreakRule], breaks: str,
-           settings: Settings = HALF_HOURLY, deferred: DeferredWork | None = None) -> tuple[GroupModel, float]:
+           settings: Settings = HALF_HOURLY,
+           deferred: DeferredWork | None = None) -> tuple[GroupModel, float]:
     model = build_group_model(need, templates, rules, settings, "voice", breaks=breaks, deferred=deferred)
     result = solve(model.problem, settings)
     assert result.status == SolveStatus.optimal, result.message
@@ -111,7 +113,7 @@ def test_pool_with_an_extraordinary_overlap_is_refused_and_the_model_splits_it()
     rules = [BreakRule("t4", "B", 30, 60, 180), BreakRule("t6", "B", 30, 120, 150)]
     plans = template_plans(templates, rules, 30)
     starts = [candidate_starts(t, HALF_HOURLY)[0] for t in templates]
-    with pytest.raises(ValueError, match="overlap extraordinarily.*'t4'.*'t6'"):
+    with pytest.raises(ValueError, match=r"overlap extraordinarily.*'t4'.*'t6'"):
         check_pool(plans, starts, BreakPool((0, 1), 1))
     assert break_pools(plans, starts) == [BreakPool((0,), 1), BreakPool((1,), 1)]
     # equal window widths pool together
@@ -124,7 +126,8 @@ def test_only_single_hard_break_templates_are_pooled() -> None:
                  template("soft", 4, 20.0)]
     rules = [BreakRule("t4", "B", 30, 60, 120), BreakRule("t8", "B", 30, 90, 150),
              BreakRule("t8", "L", 60, 210, 300, paid=False), BreakRule("soft", "B", 30, 60, 120, hard=False)]
-    model = build_group_model(np.ones(48, dtype=int), templates, rules, HALF_HOURLY, "voice", breaks="aggregated")
+    model = build_group_model(np.ones(48, dtype=int), templates, rules, HALF_HOURLY, "voice",
+                              breaks="aggregated")
     assert model.pools == [BreakPool((0,), 1)]
     assert not any(key[0] == 0 for key in model.y)  # t4: break starts only
     assert any(key[0] == 1 for key in model.y) and any(key[0] == 2 for key in model.skip)
@@ -144,7 +147,8 @@ def test_greedy_assignment_succeeds_whenever_some_assignment_exists() -> None:
         firsts = sorted(rng.integers(0, 15, rng.integers(1, 7)).tolist())
         windows = [(f, f + width) for f in firsts]  # translates: no extraordinary overlap
         shifts = rng.integers(0, 4, len(windows)).tolist()
-        chosen = [int(rng.integers(w[0], w[1] + 1)) for w, n in zip(windows, shifts, strict=True) for _ in range(n)]
+        chosen = [int(rng.integers(w[0], w[1] + 1))
+                  for w, n in zip(windows, shifts, strict=True) for _ in range(n)]
         breaks = {tau: chosen.count(tau) for tau in set(chosen)}
         placed = assign_break_starts(windows, shifts, breaks)
         assert [len(p) for p in placed] == shifts

@@ -196,7 +196,8 @@ def add_break_start_linking(model: GroupModel) -> None:
                 ending.setdefault(last, []).append(model.x[(t, int(s))])
                 opening.setdefault(first, []).append(model.x[(t, int(s))])
         taus = sorted(tau for (q, tau) in model.b if q == k)
-        for family, order, closing in (("break_forward", taus, ending), ("break_backward", taus[::-1], opening)):
+        chains = (("break_forward", taus, ending), ("break_backward", taus[::-1], opening))
+        for family, order, closing in chains:
             previous: pulp.LpVariable | None = None
             for n, tau in enumerate(order):
                 last = n == len(order) - 1
@@ -255,7 +256,8 @@ def assign_break_starts(windows: Sequence[tuple[int, int]], shifts: Sequence[int
             cursor += 1
         for _ in range(breaks[tau]):
             if not waiting:
-                raise ValueError(f"{breaks[tau]} break(s) start at interval {tau} but no shift may break then")
+                raise ValueError(f"{breaks[tau]} break(s) start at interval {tau} but no shift "
+                                 "may break then")
             last, i = heapq.heappop(waiting)
             if last < tau:
                 raise ValueError(f"a shift whose break window ends at interval {last} got no break")
@@ -267,8 +269,9 @@ def disaggregate_breaks(model: GroupModel, *, force: bool = False) -> None:
     """Per-shift break counts ``model.y`` of the pooled templates from the solved ``b`` and ``x``.
 
     The assignment of :func:`assign_break_starts`, written as values of fresh ``y[t, s, 0, p]``
-    variables (of a problem of their own, never solved — not part of ``model.problem``), so that the expansion, the repair and every reader of ``model.y``
-    work as with the per-shift formulation. Done once after a solve (``force`` redoes it).
+    variables (of a problem of their own, never solved — not part of ``model.problem``), so that
+    the expansion, the repair and every reader of ``model.y`` work as with the per-shift
+    formulation. Done once after a solve (``force`` redoes it).
     """
     if not model.pools or (model.breaks_disaggregated and not force):
         return

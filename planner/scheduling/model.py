@@ -386,8 +386,9 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     breaks : {"per_shift", "aggregated"}
         ``"per_shift"``: break variables per (template, start, activity, offset) (Aykin 1996).
         ``"aggregated"``: templates with one hard break share break-start variables per pool and
-        interval (Bechtold & Jacobs 1990) where that is exact (:func:`~planner.scheduling.aggregated.break_pools`),
-        per shift elsewhere; their per-shift breaks are assigned after the solve
+        interval (Bechtold & Jacobs 1990) where that is exact
+        (:func:`~planner.scheduling.aggregated.break_pools`), per shift elsewhere; their per-shift
+        breaks are assigned after the solve
         (:func:`~planner.scheduling.aggregated.disaggregate_breaks`, called by the expansion).
     """
     if breaks not in BREAK_FORMULATIONS:
