@@ -13,10 +13,17 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pulp
 import pytest
 
 from planner.roster.verify import check_breaks
-from planner.scheduling import DeferredWork, build_group_model, expand_schedule
+from planner.scheduling import (
+    DeferredWork,
+    build_group_model,
+    expand_schedule,
+    repair_shortfall,
+    working_from_solution,
+)
 from planner.scheduling.aggregated import (
     BreakPool,
     assign_break_starts,
@@ -208,3 +215,61 @@ def test_deferred_work_flow_works_with_aggregated_breaks() -> None:
     aggregated, b = solved(need, templates, rules, "aggregated", deferred=work)
     assert aggregated.pools and b == pytest.approx(a, rel=1e-7)
     verified_breaks(aggregated, templates, rules)
+
+
+def test_without_the_condition_the_rows_admit_break_counts_no_shift_assignment_meets() -> None:
+    # why the check matters: a wide window [0, 4] strictly around a narrow one [2, 2], one shift
+    # each, breaks at 1 and 3. Total 2 = 2; forward (window ends ≤ 2): 1 shift ≤ 1 break by 2;
+    # backward (window starts ≥ 2): 1 shift ≤ 1 break from 2 — yet the narrow shift cannot break.
+    windows, shifts, breaks = [(0, 4), (2, 2)], [1, 1], {1: 1, 3: 1}
+    assert extraordinary_overlap(windows) == (0, 1)
+    assert sum(n for w, n in zip(windows, shifts, strict=True) if w[1] <= 2) <= sum(
+        n for tau, n in breaks.items() if tau <= 2)
+    assert sum(n for w, n in zip(windows, shifts, strict=True) if w[0] >= 2) <= sum(
+        n for tau, n in breaks.items() if tau >= 2)
+    with pytest.raises(ValueError):
+        assign_break_starts(windows, shifts, breaks)
+
+
+def test_templates_split_into_their_own_pools_keep_the_optimum() -> None:
+    templates = [template("t4", 4, 22.0), template("t6", 6, 20.0)]
+    rules = [BreakRule("t4", "B", 30, 60, 180), BreakRule("t6", "B", 30, 120, 150)]
+    need = peaked_requirement(11, scale=5.0)
+    _, a = solved(need, templates, rules, "per_shift")
+    aggregated, b = solved(need, templates, rules, "aggregated")
+    assert aggregated.pools == [BreakPool((0,), 1), BreakPool((1,), 1)]
+    assert b == pytest.approx(a, abs=1e-6)
+    verified_breaks(aggregated, templates, rules)
+
+
+def test_root_lp_bounds_of_both_formulations_are_equal() -> None:
+    # the rows are exact for fractional counts too (Hall's condition for flows), so the LP
+    # relaxations coincide: aggregation cannot move the bound, only the size of the model
+    templates = [template("t4", 4, 22.0), template("t6", 6, 20.0), template("t8", 8, 20.0)]
+    rules = [BreakRule("t4", "B", 30, 60, 120), BreakRule("t6", "B", 30, 120, 180),
+             BreakRule("t8", "B", 30, 180, 240, paid=False)]
+    need = peaked_requirement(5, scale=9.0)
+    bounds = []
+    for breaks in ("per_shift", "aggregated"):
+        model = build_group_model(need, templates, rules, HALF_HOURLY, "voice", breaks=breaks)
+        for var in model.problem.variables():
+            var.cat = "Continuous"
+        bounds.append(solve(model.problem, HALF_HOURLY).objective)
+    assert bounds[1] == pytest.approx(bounds[0], rel=1e-9)
+
+
+def test_repair_of_an_empty_aggregated_schedule_keeps_every_break_rule() -> None:
+    templates = [template("t4", 4, 22.0), template("t6", 6, 20.0)]
+    rules = [BreakRule("t4", "B", 30, 60, 120), BreakRule("t6", "B", 30, 120, 180)]
+    need = peaked_requirement(3, scale=4.0)
+    model, optimum = solved(need, templates, rules, "aggregated")
+    for var in model.problem.variables():  # what a time-limited solve might return: nobody
+        var.varValue = 0.0
+    for i, short in model.short.items():
+        short.varValue = float(need[i])
+    added = repair_shortfall(model)
+    assert added > 0
+    assert pulp.value(model.problem.objective) >= optimum - 1e-6
+    shifts, _, working = verified_breaks(model, templates, rules)
+    assert len(shifts) == added
+    np.testing.assert_array_equal(working, working_from_solution(model))
