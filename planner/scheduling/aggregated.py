@@ -43,6 +43,18 @@ counts, the same coverage and the same optimum as the per-shift one.
 The assignment is found greedily: break units in order of start ``τ``, each to the waiting shift
 (``e_i ≤ τ``) whose window ends first — earliest deadline first, which finds a perfect matching in
 a convex bipartite graph whenever one exists (Glover 1967).
+
+The same argument holds for fractional counts (flows), so both formulations have the same LP
+relaxation: aggregation shrinks the model (the 15-minute day of ``benchmarks/bench_speed.py`` (e)
+with breaks: 534 integer columns instead of 1,752) but cannot move the root bound. The rows are
+written as running balances (:func:`add_break_start_linking`); as one dense prefix sum per row they
+made the model three times denser and the solve slower.
+
+Why it is not the default (measured 2026-12-02 on the shared 2-core machine, load 4–7): on
+pyworkforce's instance types the two formulations take the same CPU time within noise (15-minute
+day with breaks 3.7 s vs 3.9 s; 30-minute week with breaks 4.8 s vs 6.3 s), on the week sample
+(30 s per group, 1 % gap) neither wins across groups (voice slower and 0.2 % dearer aggregated, chat
+faster and cheaper, e-mail the same), and :mod:`planner.roster` reads per-shift ``y`` of its parts.
 """
 
 from __future__ import annotations
