@@ -29,6 +29,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_speed.py [--skip a,b,c,d,e] [--sweep-points 1000]
         [--serial-points 1000] [--groups 200] [--group-seconds 10] [--make-venv]
+        [--peer-seconds 300] [--week-seconds 30]
 
 Timings on a shared machine vary with its load; the run prints ``os.getloadavg()`` at the start
 and the end.
@@ -360,6 +361,48 @@ def solve_formulation(instance: dict[str, Any], breaks: str) -> dict[str, Any]:
             "status": solved.status.value, "gap": solved.gap, "rules_ok": ok}
 
 
+def part_e_week(seconds: float) -> None:
+    """Both break formulations on the week sample's groups (the default's other criterion): per
+    group, its independent parts, each with an equal share of ``seconds`` (simpler than
+    ``schedule_requirement``'s shares; the e-mail group as one week-long deferred model, without the
+    pipeline's part-by-part carry-over); objective, bound, gap, seconds."""
+    from planner import demand, staffing
+    from planner.scheduling.parts import independent_parts
+    from planner.solver import combine, solve
+
+    scenario = read_workbook(WEEK)
+    settings = scenario.settings
+    starts = settings.interval_starts()
+    requirements = staffing.requirements(scenario, demand.live_demand(scenario))
+    rows = []
+    for group in [g.name for g in scenario.staffing_groups]:
+        own = requirements[requirements["group"] == group]
+        need = np.ceil(own.set_index("interval_start")["required_scheduled"].reindex(starts).fillna(0.0)
+                       .to_numpy(dtype=float) - 1e-9).astype(np.int64)
+        templates = scenario.templates_of(group)
+        rules = [r for r in scenario.break_rules if r.template in {t.name for t in templates}]
+        work = (scheduling.DeferredWork.from_requirements(own, starts) if (own["kind"] == "email").all()
+                else None)
+        parts = [(0, len(starts))] if work is not None else independent_parts(templates, rules, settings)
+        for breaks in ("per_shift", "aggregated"):
+            wall, cpu = time.perf_counter(), time.process_time()
+            results, ok = [], True
+            for a, b in parts:
+                window = None if len(parts) == 1 else (a, b)
+                model = scheduling.build_group_model(need[a:b], templates, rules, settings, group,
+                                                     deferred=work, window=window, breaks=breaks)
+                results.append(solve(model.problem, settings, time_limit_seconds=seconds / len(parts)))
+                ok = ok and bool(scheduling.expand_schedule(model, starts[a:b])[2]["rule_ok"].all())
+            solved = combine(results, rel_gap=settings.solver_gap)
+            rows.append([group, breaks, solved.objective, solved.best_bound, f"{solved.gap:.2%}",
+                         solved.status.value, time.perf_counter() - wall, time.process_time() - cpu,
+                         "" if ok else "NO"])
+    table(f"(e) the week sample's groups with both break formulations ({seconds:g} s per group, gap "
+          f"{settings.solver_gap:g}) — {load()}",
+          ["group", "formulation", "objective", "bound", "gap", "status", "wall s", "CPU s", "rules broken"],
+          rows)
+
+
 def run_peer(python: Path, spec: dict[str, Any]) -> dict[str, Any]:
     done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(spec), capture_output=True,
                           text=True, timeout=float(spec["max_search_time"]) * 3 + 120)
@@ -423,6 +466,8 @@ def main() -> None:
     parser.add_argument("--baseline", default="0661e13",
                         help="git revision whose planner/mix.py is the 'before' row of (b)")
     parser.add_argument("--make-venv", action="store_true")
+    parser.add_argument("--week-seconds", type=float, default=30.0,
+                        help="(e) the week sample's groups, both break formulations, s per group (0: skip)")
     parser.add_argument("--peer-seconds", type=float, default=300.0,
                         help="pyworkforce's max_search_time per instance (e)")
     args = parser.parse_args()
@@ -440,6 +485,8 @@ def main() -> None:
         part_d(args.groups, args.group_seconds, args.workers)
     if "e" not in skip:
         part_e(args.peer_seconds)
+        if args.week_seconds > 0:
+            part_e_week(args.week_seconds)
     print(f"\nend — {load()}")
 
 
