@@ -52,7 +52,8 @@ made the model three times denser and the solve slower.
 
 Why it is not the default (measured 2026-12-02 on the shared 2-core machine, load 4–7): on
 pyworkforce's instance types the two formulations take the same CPU time within noise (15-minute
-day with breaks 3.7 s vs 3.9 s; 30-minute week with breaks 4.8 s vs 6.3 s), on the week sample
+day with breaks 3.5–3.7 s aggregated vs 3.8–3.9 s per shift; 30-minute week with breaks 4.6–4.8 s vs
+6.2–6.3 s; two runs), on the week sample
 (30 s per group, 1 % gap) neither wins across groups (voice slower and 0.2 % dearer aggregated, chat
 faster and cheaper, e-mail the same), and :mod:`planner.roster` reads per-shift ``y`` of its parts.
 """
