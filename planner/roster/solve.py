@@ -314,6 +314,7 @@ def solve_tour_model(
     time_limit_seconds: float,
     deferred: DeferredWork | None = None,
     day_shifts: pd.DataFrame | None = None,
+    gap: float | None = None,
 ) -> SolveResult:
     """Solve ``model`` as in the module docstring; the chosen solution's values land on its variables.
 
@@ -328,6 +329,9 @@ def solve_tour_model(
     day_shifts : pandas.DataFrame, optional
         The day-by-day shift model's shifts of this group (``template``, ``start``): the second
         candidate (:func:`match_day_shifts`).
+    gap : float, optional
+        Relative gap at which to stop (default ``settings.solver_gap``): a roster of several groups
+        may ask its first groups for less than the plan's target and give the slack to the last.
 
     Returns
     -------
@@ -335,6 +339,9 @@ def solve_tour_model(
         Objective of the integral solution (labour + shortfall + over-staffing + skip penalties +
         the multi-skill tie-breaker), the bound and their gap.
     """
+    target = settings.solver_gap if gap is None else float(gap)
+    if not 0 <= target < 1:
+        raise ValueError(f"gap must be in [0, 1), got {target}")
     started = time.perf_counter()
     deadline = started + time_limit_seconds
     relax_shift_integrality(model)
@@ -344,12 +351,12 @@ def solve_tour_model(
         model.problem,
         settings,
         time_limit_seconds=time_limit_seconds * phase_share,
-        gap=settings.solver_gap,
+        gap=target,
     )
     first_tours = solved_tour_counts(model) if first.has_solution else None
     fixed_message = ""
     fixed_tours: dict[int, int] | None = None
-    if deferred is not None and not (first.has_solution and first.gap <= settings.solver_gap):
+    if deferred is not None and not (first.has_solution and first.gap <= target):
         # the tours with every break at its canonical place (a restriction: same classes, fewer columns)
         closed = fix_breaks_to_chains(model)
         reserve_at = deadline - time_limit_seconds * (1 - TOUR_PHASE_SHARE)  # phase 2's share stays
@@ -357,7 +364,7 @@ def solve_tour_model(
             model.problem,
             settings,
             time_limit_seconds=max(reserve_at - time.perf_counter(), 0.5),
-            gap=settings.solver_gap,
+            gap=target,
         )
         reopen(closed)
         if fixed.has_solution:
@@ -368,7 +375,7 @@ def solve_tour_model(
             model.problem,
             settings,
             time_limit_seconds=min(RETRY_SECONDS, time_limit_seconds),
-            gap=settings.solver_gap,
+            gap=target,
         )
         first_tours = solved_tour_counts(model) if first.has_solution else None
     bound = float(first.best_bound) if math.isfinite(first.best_bound) else math.nan
@@ -389,7 +396,7 @@ def solve_tour_model(
             found.message = f"{words}; {found.message}"
             candidates.append(found)
     best_gap = min((relative_gap(c.objective, bound) for c in candidates), default=math.inf)
-    if day_shifts is not None and len(day_shifts) and not best_gap <= settings.solver_gap:
+    if day_shifts is not None and len(day_shifts) and not best_gap <= target:
         left = max(deadline - time.perf_counter(), 0.0)
         matched = match_day_shifts(model, day_shifts, settings, min(left / 2, RETRY_SECONDS))
         if matched is not None:
@@ -420,6 +427,6 @@ def solve_tour_model(
     best = min(candidates, key=lambda c: c.objective)
     _write_back(model, best)
     bound = min(bound, best.objective) if math.isfinite(bound) else math.nan
-    gap = relative_gap(best.objective, bound)
-    status = SolveStatus.optimal if gap <= settings.solver_gap + 1e-12 else SolveStatus.feasible
-    return SolveResult(status, best.objective, bound, gap, time.perf_counter() - started, best.message)
+    final_gap = relative_gap(best.objective, bound)
+    status = SolveStatus.optimal if final_gap <= target + 1e-12 else SolveStatus.feasible
+    return SolveResult(status, best.objective, bound, final_gap, time.perf_counter() - started, best.message)
