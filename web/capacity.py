@@ -133,6 +133,7 @@ def results_document(plan: Any) -> dict[str, Any]:
         "weekly": json.loads(plan.weekly.to_json(orient="records", date_format="iso")),
         "hiring": json.loads(plan.hiring.to_json(orient="records", date_format="iso")),
         "explanations": list(plan.explanations),
+        "people": json.loads(plan.people.to_json(orient="records")) if plan.people is not None else [],
         "baseline": to_plain(plan.baseline),
         "timings": to_plain(plan.timings),
         "meta": {"scenarioName": plan.scenario.name, "currency": plan.scenario.settings.currency,
@@ -222,6 +223,7 @@ def capacity_json(record: CapacityPlanRecord, *, full: bool = True) -> dict[str,
         results = record.results or {}
         body.update({k: results.get(k) for k in ("hiring", "weekly", "explanations", "baseline", "timings",
                                                  "meta")})
+        body["people"] = results.get("people") or []
         body["inputs"] = record.inputs
     return body
 
