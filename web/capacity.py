@@ -29,7 +29,8 @@ from planner.types import InputError, Scenario
 from web import services
 from web.bodies import object_body, whole_number
 from web.errors import ApiError, input_error
-from web.jobs import MAX_MESSAGES, JobRunner, PlanFailedError, load_scenario
+from web.jobs import JobRunner, PlanFailedError, load_scenario
+from web.runner import mark_succeeded
 from web.security import check_api_token, check_csrf, safe_filename
 from web.state import planner_state
 
@@ -162,14 +163,7 @@ def _executor(runner: JobRunner, capacity_document: dict[str, Any]) -> Any:
         inputs = capacity_from_document(capacity_document)
         runner.record(job_id, state="running", started_at=utc_now(), percent=1.0,
                       message="capacity: reading the inputs")
-        last = {"message": ""}
-
-        def progress(fraction: float, message: str) -> None:
-            if message != last["message"]:
-                last["message"] = message
-                runner.record(job_id, percent=round(1.0 + 94.0 * min(max(fraction, 0.0), 1.0), 1),
-                              message=message)
-
+        progress = runner.progress(job_id)
         plan = plan_capacity(scenario, inputs, progress, efficiency=efficiency,
                              schedule_seconds=SCHEDULE_SECONDS)
         if not plan.solution.solve.has_solution:
@@ -188,11 +182,7 @@ def _executor(runner: JobRunner, capacity_document: dict[str, Any]) -> Any:
             session.add(stored)
             job = session.get(JobRecord, job_id)
             if job is not None:
-                job.state = "succeeded"
-                job.percent = 100.0
-                job.finished_at = utc_now()
-                job.messages = [*list(job.messages or []),
-                                {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+                mark_succeeded(job)
 
     return execute
 
