@@ -18,10 +18,12 @@ Rows
   *relaxation* of ours, which places breaks too), both through :func:`planner.solver.solve` with
   the same time limit: size, seconds, objective, bound, gap.
 
-* **(b) pyworkforce's** ``MinHoursRoster`` (0.5.4, CP-SAT), given our daily shift counts: the tour
-  model's shifts counted per (day, group, template, start time) are its ``required_resources``,
-  and it assigns the people our roster rostered to them (it makes every resource work its
-  minimum and cannot leave anyone out, so with these people our roster is one feasible answer).
+* **(b) pyworkforce's** ``MinHoursRoster`` (0.5.4, CP-SAT), given our daily shift counts: the
+  day-by-day shift model's shifts (the row above: what a planner without tours has) counted per
+  (day, group, template, start time) are its ``required_resources``, and it assigns the named
+  agents to them — the same people the tour model rosters, against the same requirement. It
+  makes every resource work its minimum and cannot leave anyone out, so an agent who has fewer
+  allowed days than that minimum is left out of its input (counted in the notes).
   Everything its API can say is passed: a ban per (agent, day, shift) for a group the agent
   is not skilled for, a length the contract does not allow, a day off, time off or a shift
   outside the day's availability (``banned_shifts``); the loosest contract minimums as its one
@@ -230,29 +232,47 @@ def min_hours_roster_spec(scenario: Scenario, shifts: pd.DataFrame, seconds: flo
     counts = frame.groupby(["kind", "day"]).size()
     required = {k: [int(counts.get((k, d), 0)) for d in range(settings.days)] for k in kinds}
     contracts = {c.name: c for c in scenario.contracts}
-    banned = []
-    # MinHoursRoster makes every resource work its minimum (it cannot leave a person out), so the
-    # resources are the people our roster rostered: our roster is then one feasible answer of it.
-    rostered = set(shifts["agent"])
-    people = [a for a in scenario.agents if a.agent_id in rostered]
-    for agent in people:
+    max_resting = settings.days - max(1, min(c.min_days_per_week for c in scenario.contracts))
+    banned, people = [], []
+    for agent in scenario.agents:
         lengths = set(contracts[agent.contract].shift_lengths_minutes)
+        bans, open_days = [], 0
         for day, when in enumerate(dates):
             window = agent.window_on(when)
+            allowed = 0
             for k in kinds:
                 group = k.split("|", 1)[0]
                 start = int(first.at[k, "start"].hour * 60 + first.at[k, "start"].minute)
                 if (group not in agent.groups or (lengths and minutes[k] not in lengths)
                         or window is None or not window.fits(start, start + minutes[k])):
-                    banned.append({"resource": agent.agent_id, "shift": k, "day": day})
+                    bans.append({"resource": agent.agent_id, "shift": k, "day": day})
+                elif required[k][day] > 0:
+                    allowed += 1
+            open_days += allowed > 0
+        # MinHoursRoster makes every resource work settings.days − max_resting days: an agent with
+        # fewer days on which some shift is allowed would make it infeasible, so is left out.
+        if open_days >= settings.days - max_resting:
+            people.append(agent)
+            banned += bans
+    # Coverage is hard in MinHoursRoster: a (shift, day) needing more people than may work it is
+    # capped at those people (the day-by-day model knows no availability), and the cap is counted.
+    barred = Counter((b["shift"], b["day"]) for b in banned)
+    capped = 0
+    for k in kinds:
+        for day in range(settings.days):
+            most = len(people) - barred[(k, day)]
+            if required[k][day] > most:
+                capped += required[k][day] - most
+                required[k][day] = most
     return {
+        "capped_shifts": capped,
         "num_days": settings.days,
         "resources": [a.agent_id for a in people],
         "shifts": kinds,
         "shifts_hours": [paid_minutes[k] for k in kinds],  # minutes: CP-SAT takes whole coefficients
         "min_working_hours": round(min(c.min_hours_per_week for c in scenario.contracts) * 60) or 1,
         "banned_shifts": banned,
-        "max_resting": settings.days - max(1, min(c.min_days_per_week for c in scenario.contracts)),
+        "max_resting": max_resting,
         "required_resources": required,
         "max_search_time": float(seconds),
         "num_search_workers": 1,
@@ -296,16 +316,19 @@ def rule_violations(report: pd.DataFrame) -> Counter[str]:
     return counts
 
 
-def baseline_b(scenario: Scenario, roster: object, seconds: float, make_venv: bool) -> dict[str, object]:
-    """Baseline (b): time, size, labour and our verifier on MinHoursRoster's output."""
+def baseline_b(scenario: Scenario, schedule: object, seconds: float, make_venv: bool) -> dict[str, object]:
+    """Baseline (b) on the shift model's ``schedule``: time, size, labour and our verifier on
+    MinHoursRoster's output."""
     python = make_peer_venv() if make_venv else PEER_VENV / "bin" / "python"
-    shifts = roster.schedule.shifts  # type: ignore[attr-defined]
-    activities = roster.schedule.activities  # type: ignore[attr-defined]
+    shifts = schedule.shifts  # type: ignore[attr-defined]
+    activities = schedule.activities  # type: ignore[attr-defined]
     spec = min_hours_roster_spec(scenario, shifts, seconds)
+    capped = spec.pop("capped_shifts")
     n, d, t = len(spec["resources"]), spec["num_days"], len(spec["shifts"])  # type: ignore[arg-type]
     size = {"variables": n * d * t, "rows": d * t + n * d + 2 * n + len(spec["banned_shifts"])  # type: ignore[arg-type,operator]
             + n * (d - 1) * t}  # type: ignore[operator]
-    result: dict[str, object] = {**size, "types": t, "bans": len(spec["banned_shifts"])}  # type: ignore[arg-type]
+    result: dict[str, object] = {**size, "types": t, "bans": len(spec["banned_shifts"]),  # type: ignore[arg-type]
+                                 "left_out": len(scenario.agents) - n, "capped": capped}
     if not python.exists():
         return {**result, "status": f"not run: {PEER_VENV.name} is missing (--make-venv creates it)"}
     started = time.perf_counter()
@@ -395,10 +418,11 @@ def main(argv: list[str] | None = None) -> int:
     baseline_seconds = time.perf_counter() - started
 
     peer_seconds = args.peer_seconds or scenario.settings.solver_time_limit_seconds
-    peer = baseline_b(scenario, roster, peer_seconds, args.make_venv)
+    peer = baseline_b(scenario, shift, peer_seconds, args.make_venv)
     violations: Counter[str] = peer.get("violations", Counter())  # type: ignore[assignment]
     peer_notes = (
-        f"{peer['status']}; {peer['types']} shift types, {peer['bans']:,} bans"
+        f"{peer['status']}; {peer['types']} shift types, {peer['bans']:,} bans, {peer['left_out']} agents "
+        f"left out (too few allowed days), {peer['capped']} shifts nobody may work dropped"
         + (f"; {peer['shifts']} shifts to {peer['people']} people; verifier {peer['ok']}/"
            f"{peer['verified']} ok; {sum(violations.values())} violations: "
            + ", ".join(f"{rule} {count}" for rule, count in violations.most_common())
@@ -470,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{baseline.status.value}; no breaks (a relaxation of ours)",
         ),
         (
-            "week: (b) pyworkforce MinHoursRoster, our daily shift counts",
+            "week: (b) pyworkforce MinHoursRoster on the shift model's daily counts",
             peer["variables"],
             peer["variables"],
             peer["rows"],
@@ -520,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"(b) pyworkforce MinHoursRoster: {peer['seconds']:.1f} s in its solve ({peer['wall']:.1f} s "
             f"with the subprocess), objective in paid minutes; seconds ×{ratio:.2f} of our whole tour "
-            f"run; our roster of the same shifts: verifier "
+            f"run; our tour roster: verifier "
             f"{int(roster.verification['ok'].sum())}/{len(roster.verification)} ok"
         )
     else:
