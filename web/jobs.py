@@ -98,8 +98,8 @@ class JobRunner:
             job = JobRecord(scenario_id=scenario_id, state="queued", percent=0.0,
                             messages=[{"at": utc_now().isoformat(), "text": "queued"}])
             session.add(job)
-        work = execute or self._execute
-        self.runner.start(job.id, job.id, lambda: work(job.id))
+        work, job_id = execute or self._execute, job.id
+        self.runner.start(job_id, job_id, lambda: work(job_id))
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
