@@ -81,7 +81,7 @@ class JobRunner:
         self.database = database
         self.runner = BackgroundRunner(database, JobRecord, "planning", workers=workers,
                                        expected=(InputError, RunFailedError, ValueError),
-                                       thread_name_prefix="planner-job")
+                                       thread_name_prefix="planner-job", stale_error=PlanFailedError)
 
     def recover_interrupted(self) -> int:
         """Mark jobs left queued/running by a previous process as failed; returns how many."""

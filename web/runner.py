@@ -69,15 +69,20 @@ class BackgroundRunner:
         Runs at once (the work is CPU-bound: 1 is a sensible default).
     expected : tuple of exception types
         Failures whose own message is the user's reason; others are logged as internal errors.
+    thread_name_prefix : str
+    stale_error : type
+        What :meth:`record` raises when the row was deleted under it (a :class:`RunFailedError`).
     """
 
     def __init__(self, database: Database, row_type: type, noun: str, *, workers: int = 1,
                  expected: tuple[type[BaseException], ...] = (ValueError, RunFailedError),
-                 thread_name_prefix: str = "planner-run") -> None:
+                 thread_name_prefix: str = "planner-run",
+                 stale_error: type[RunFailedError] = RunFailedError) -> None:
         self.database = database
         self.row_type = row_type
         self.noun = noun
         self.expected = expected
+        self.stale_error = stale_error
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=thread_name_prefix)
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
@@ -121,7 +126,7 @@ class BackgroundRunner:
         Raises
         ------
         RunFailedError
-            The row was deleted (with its scenario) between read and write.
+            (``stale_error``) The row was deleted (with its scenario) between read and write.
         """
         message = fields.pop("message", None)
         try:
@@ -134,7 +139,7 @@ class BackgroundRunner:
                 if message:
                     append_message(row, message)
         except StaleDataError:  # the scenario (with its rows) was deleted between read and write
-            raise RunFailedError("the scenario was deleted while it was being planned") from None
+            raise self.stale_error("the scenario was deleted while it was being planned") from None
 
     def progress(self, row_id: str, *, low: float = 1.0, high: float = 95.0, every_seconds: float = 0.2,
                  min_step: float = 1.0, every_message: bool = True,
