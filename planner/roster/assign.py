@@ -9,7 +9,15 @@ minimising, per agent and tour,
 * :data:`SHIFT_PREFERENCE_COST` per shift against the agent's early/late preference (an early shift
   starts before :data:`EARLY_START_MINUTE`, a late one ends after :data:`LATE_END_MINUTE`);
 * fairness: :data:`WEEKEND_FAIRNESS_COST` × the agent's recent weekends worked per weekend day of
-  the tour, so weekends go first to those who worked fewer of them.
+  the tour, so weekends go first to those who worked fewer of them;
+* late-shift fairness: :data:`LATE_FAIRNESS_COST` × the agent's late shifts so far in the horizon
+  (the earlier weeks, :mod:`planner.roster.horizon`) × the tour's late shifts. Among the agents of
+  a profile (who can take each other's tours) the min-cost assignment then pairs the most late
+  shifts so far with the fewest late shifts this week (the rearrangement inequality, Hardy,
+  Littlewood & Pólya 1952, §10.2), which is also the pairing that minimises the largest total
+  and maximises the smallest: where the other terms do not differ, the max − min of late shifts
+  over the horizon is the least this week's tours allow. A late shift ends after
+  :data:`LATE_END_MINUTE`, as in the fairness report and the verifier.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from planner.roster.tours import WEEKEND_DAYS
 PREFERRED_DAY_OFF_COST = 10.0
 SHIFT_PREFERENCE_COST = 4.0
 WEEKEND_FAIRNESS_COST = 3.0
+LATE_FAIRNESS_COST = 2.0
+"""Points per (late shift so far × late shift of the tour)."""
 FORBIDDEN_COST = 1e6
 """Cost of a pair that breaks a hard rule (a weekend for someone at their weekend cap); the model's
 weekend cap makes a pairing without any such pair exist."""
@@ -45,6 +55,15 @@ def tour_day_minutes(
     return minute, minute + tour.plan.template.length_minutes
 
 
+def late_shifts(tour: ConcreteTour, intervals_per_day: int, interval_minutes: int) -> int:
+    """Shifts of ``tour`` ending after :data:`LATE_END_MINUTE` (minutes after their day's midnight)."""
+    return sum(
+        1
+        for day in tour.shifts
+        if tour_day_minutes(tour, day, intervals_per_day, interval_minutes)[1] > LATE_END_MINUTE
+    )
+
+
 def assignment_cost(
     agent: Agent,
     tour: ConcreteTour,
@@ -52,10 +71,14 @@ def assignment_cost(
     intervals_per_day: int,
     interval_minutes: int,
     weekend_ok: bool = True,
+    late_so_far: int = 0,
 ) -> float:
     """Soft cost of giving ``tour`` to ``agent`` (module docstring), currency-free points; plus
-    :data:`FORBIDDEN_COST` per weekend day when the agent may not work this weekend (hard)."""
-    cost = 0.0
+    :data:`FORBIDDEN_COST` per weekend day when the agent may not work this weekend (hard).
+
+    ``late_so_far`` is the agent's late shifts in the earlier weeks of the horizon (late-shift fairness).
+    """
+    cost = LATE_FAIRNESS_COST * late_so_far * late_shifts(tour, intervals_per_day, interval_minutes)
     for day in tour.shifts:
         weekday = dates[day].weekday()
         if weekday in agent.preferred_days_off:
@@ -79,18 +102,23 @@ def assign_profile(
     intervals_per_day: int,
     interval_minutes: int,
     weekend_ok: Sequence[bool] | None = None,
+    late_so_far: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them.
 
-    ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`).
+    ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`);
+    ``late_so_far[a]`` is agent ``a``'s late shifts in the earlier weeks (late-shift fairness).
     """
     if not agents or not tours:
         return []
     allowed = list(weekend_ok) if weekend_ok is not None else [True] * len(agents)
+    late = list(late_so_far) if late_so_far is not None else [0] * len(agents)
+    if len(late) != len(agents):
+        raise ValueError(f"late_so_far must have one entry per agent ({len(agents)}), got {len(late)}")
     cost = np.asarray(
         [
-            [assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok) for t in tours]
-            for a, ok in zip(agents, allowed, strict=True)
+            [assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok, n) for t in tours]
+            for a, ok, n in zip(agents, allowed, late, strict=True)
         ],
         dtype=float,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,7 +25,14 @@ from planner.roster.fairness import fairness_report
 from planner.roster.model import build_tour_model
 from planner.roster.solve import solve_tour_model
 from planner.roster.split import ConcreteTour, split_tours
-from planner.roster.tours import Profile, agent_profiles, anonymous_profiles, horizon_dates, weekend_allowed
+from planner.roster.tours import (
+    CarriedHistory,
+    Profile,
+    agent_profiles,
+    anonymous_profiles,
+    horizon_dates,
+    weekend_allowed,
+)
 from planner.roster.verify import verify_roster
 from planner.scheduling import (
     ACTIVITY_COLUMNS,
@@ -116,6 +123,7 @@ def roster_scenario(
     *,
     shift_result: ScheduleResult | None = None,
     progress: ProgressCallback | None = None,
+    history: Mapping[str, CarriedHistory] | None = None,
 ) -> RosterResult:
     """Roster every staffing group of a scenario with weekly tours of (named) people.
 
@@ -130,6 +138,10 @@ def roster_scenario(
         give the price of tours.
     progress : callable, optional
         ``progress(fraction 0..1, message)``.
+    history : mapping of agent id to CarriedHistory, optional
+        The earlier weeks of a longer horizon (:func:`planner.roster.horizon.roster_horizon`):
+        tour classes keep each person's streaks and rest across the week boundary, and the
+        assignment balances late shifts with them.
 
     Returns
     -------
@@ -149,7 +161,7 @@ def roster_scenario(
     agents_by_id = {a.agent_id: a for a in scenario.agents}
     group_names = [g.name for g in scenario.staffing_groups]
     profiles: list[Profile] = (
-        agent_profiles(scenario.agents, scenario.contracts, settings)
+        agent_profiles(scenario.agents, scenario.contracts, settings, history)
         if scenario.agents
         else anonymous_profiles(scenario.contracts, group_names, settings)
     )
@@ -245,6 +257,7 @@ def roster_scenario(
             settings.intervals_per_day,
             settings.interval_minutes,
             [weekend_allowed(a, profile.contract) for a in people],
+            [history[a.agent_id].late_shifts if history and a.agent_id in history else 0 for a in people],
         )
         taken = set()
         for a, c in pairs:
