@@ -386,3 +386,24 @@ def test_fourteen_days_of_the_week_sample_verified_across_the_boundary(sample_tw
     for reason in result.unassigned["reason"]:
         assert reason.startswith("week ") and ": " in reason
     assert result.profiles["week"].nunique() == 2
+
+
+def test_an_anonymous_two_week_roster_is_made_of_person_weeks() -> None:
+    need = np.zeros(14 * 24)
+    for d in (*range(5), *range(7, 12)):
+        need[d * 24 + 9 : d * 24 + 17] = 1
+    requirements = pd.DataFrame(
+        {
+            "interval_start": TWO_WEEKS.interval_starts(),
+            "group": "voice",
+            "required_scheduled": need,
+            "kind": "voice",
+        }
+    )
+    result = roster_horizon(scenario(()), requirements)
+    shifts = result.schedule.shifts
+    assert sorted(shifts["agent"].unique()) == ["W1 Tour 001", "W2 Tour 001"]
+    assert (shifts.groupby("agent").size() == 5).all()
+    assert result.verification["ok"].all() and len(result.verification) == 2
+    assert sorted(result.roster["agent"]) == ["W1 Tour 001", "W2 Tour 001"]
+    assert float(result.schedule.coverage["short"].sum()) == 0.0
