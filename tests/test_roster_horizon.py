@@ -407,3 +407,36 @@ def test_an_anonymous_two_week_roster_is_made_of_person_weeks() -> None:
     assert result.verification["ok"].all() and len(result.verification) == 2
     assert sorted(result.roster["agent"]) == ["W1 Tour 001", "W2 Tour 001"]
     assert float(result.schedule.coverage["short"].sum()) == 0.0
+
+
+def test_a_person_history_leaves_without_a_tour_is_listed_with_the_reason() -> None:
+    from planner.people import DayWindow
+    from planner.roster import roster_scenario
+
+    weekdays_only = (DayWindow(),) * 5 + (None, None)
+    agents = (
+        person("A"),
+        Agent("X", "Worked all week", "full-time", ("voice",), availability=weekdays_only),
+    )
+    week2 = dataclasses.replace(WEEK, start_date=date(2026, 1, 12))
+    need = np.zeros(7 * 24)
+    for d in range(5):
+        need[d * 24 + 9 : d * 24 + 17] = 2
+    requirements = pd.DataFrame(
+        {
+            "interval_start": week2.interval_starts(),
+            "group": "voice",
+            "required_scheduled": need,
+            "kind": "voice",
+        }
+    )
+    # X worked the previous Wed–Sun: five in a row, so Monday is off and Tue–Fri leave only 4 days
+    history = {
+        "A": CarriedHistory(off_streak_days=2),
+        "X": CarriedHistory(work_streak_days=5, last_shift_end=datetime(2026, 1, 11, 17)),
+    }
+    result = roster_scenario(scenario(agents, settings=week2), requirements, history=history)
+    assert "X" not in set(result.schedule.shifts["agent"])
+    row = result.unassigned[result.unassigned["agent"] == "X"]
+    assert len(row) == 1 and "the previous week leaves must be off the first day" in row["reason"].iloc[0]
+    assert result.verification["ok"].all()

@@ -106,6 +106,10 @@ def assign_profile(
 ) -> list[tuple[int, int]]:
     """Min-cost pairs ``(agent index, tour index)``; ``min(len(agents), len(tours))`` of them.
 
+    The late-shift weights count from the profile's fewest late shifts so far: with no more tours
+    than agents every tour is given, so subtracting the least changes every pairing's cost by the
+    same amount and keeps the late term comparable to the preferences over a long horizon.
+
     ``weekend_ok[a]`` False forbids weekend tours to agent ``a`` (hard, :data:`FORBIDDEN_COST`);
     ``late_so_far[a]`` is agent ``a``'s late shifts in the earlier weeks (late-shift fairness).
     """
@@ -115,6 +119,8 @@ def assign_profile(
     late = list(late_so_far) if late_so_far is not None else [0] * len(agents)
     if len(late) != len(agents):
         raise ValueError(f"late_so_far must have one entry per agent ({len(agents)}), got {len(late)}")
+    least = min(late)
+    late = [n - least for n in late]  # the same pairing (each tour goes to someone), smaller weights
     cost = np.asarray(
         [
             [assignment_cost(a, t, dates, intervals_per_day, interval_minutes, ok, n) for t in tours]
