@@ -340,7 +340,7 @@ def sample_two_weeks() -> tuple[Scenario, object]:
     later = forecast.assign(interval_start=forecast["interval_start"] + pd.Timedelta(days=7))
     agents = tuple(a for a in sample.agents if a.groups == ("chat",))[:14]
     sc = sample.replace(
-        settings=dataclasses.replace(sample.settings, days=14, solver_time_limit_seconds=8.0),
+        settings=dataclasses.replace(sample.settings, days=14, solver_time_limit_seconds=4.0),
         forecast=pd.concat([forecast, later], ignore_index=True),
         shift_templates=sample.templates_of("chat"),
         break_rules=tuple(
@@ -440,3 +440,17 @@ def test_a_person_history_leaves_without_a_tour_is_listed_with_the_reason() -> N
     row = result.unassigned[result.unassigned["agent"] == "X"]
     assert len(row) == 1 and "the previous week leaves must be off the first day" in row["reason"].iloc[0]
     assert result.verification["ok"].all()
+
+
+def test_rest_that_is_over_before_any_start_does_not_split_profiles() -> None:
+    from planner.roster.horizon import binding_history
+
+    sc = scenario((person("A"), person("B")))  # WIDE starts 08:00 at the earliest
+    monday = date(2026, 1, 12)
+    done = binding_history(CarriedHistory(last_shift_end=datetime(2026, 1, 11, 17)), sc.agents[0], sc, monday)
+    held = binding_history(CarriedHistory(last_shift_end=datetime(2026, 1, 11, 22)), sc.agents[1], sc, monday)
+    assert done.last_shift_end is None  # rested by 04:00
+    assert held.last_shift_end == datetime(2026, 1, 11, 22)  # rested only by 09:00
+    week2 = dataclasses.replace(WEEK, start_date=monday)
+    profiles = agent_profiles(sc.agents, (FIVE_DAYS,), week2, {"A": done, "B": CarriedHistory()})
+    assert len(profiles) == 1

@@ -25,9 +25,11 @@ past a week's end covers the next week's first hours, which that week's model wa
 requirement is net of them), and the independent verifier checks every person over the whole
 horizon, across the week boundaries (:func:`planner.roster.verify.verify_roster`).
 
-Before the horizon nothing is known but each agent's ``recent_weekends_worked``: no streak, full
-rest. An anonymous roster (no ``Agents`` sheet) is made of person-weeks, labelled with their week
-("W2 Tour 003").
+The solver's time limit is per week (a last shorter week gets its share): each week is a model
+of the size of a one-week roster, and a week given half the time of a one-week plan would have
+fewer tours found in time. Before the horizon nothing is known but each agent's
+``recent_weekends_worked``: no streak, full rest. An anonymous roster (no ``Agents`` sheet) is
+made of person-weeks, labelled with their week ("W2 Tour 003").
 """
 
 from __future__ import annotations
@@ -164,6 +166,24 @@ def carry_history(
     )
 
 
+def binding_history(
+    history: CarriedHistory, agent: Agent, scenario: Scenario, week_start: date
+) -> CarriedHistory:
+    """``history`` without a last shift end whose rest is over before any of the agent's templates
+    can start on ``week_start`` — so people who are free alike share a profile (fewer tour classes).
+    """
+    if history.last_shift_end is None:
+        return history
+    contract = next(c for c in scenario.contracts if c.name == agent.contract)
+    first = min(
+        (t.earliest_start_minute for t in scenario.shift_templates if t.group in agent.groups), default=0
+    )
+    rested = pd.Timestamp(history.last_shift_end) + pd.Timedelta(hours=contract.min_rest_hours)
+    if rested <= pd.Timestamp(week_start) + pd.Timedelta(minutes=first):
+        return dataclasses.replace(history, last_shift_end=None)
+    return history
+
+
 def _spill(
     shifts: pd.DataFrame, activities: pd.DataFrame, interval_starts: pd.DatetimeIndex, group: str
 ) -> np.ndarray:
@@ -231,7 +251,7 @@ def roster_horizon(
             settings,
             start_date=week_start,
             days=days,
-            solver_time_limit_seconds=settings.solver_time_limit_seconds * days / settings.days,
+            solver_time_limit_seconds=settings.solver_time_limit_seconds * days / MAX_ROSTER_DAYS,
         )
         agents = tuple(
             dataclasses.replace(a, recent_weekends_worked=recent_weekends(a, history[a.agent_id].weekends))
@@ -263,12 +283,15 @@ def roster_horizon(
             if progress is not None:
                 progress((first + fraction * days) / settings.days, f"{label}: {message}")
 
+        binding = {
+            a.agent_id: binding_history(history[a.agent_id], a, scenario, week_start) for a in scenario.agents
+        }
         result = roster_scenario(
             week,
             rows,
             shift_result=week_shift_result,
             progress=week_progress,
-            history=history if scenario.agents else None,
+            history=binding if scenario.agents else None,
         )
         shifts = result.schedule.shifts.copy()
         activities = result.schedule.activities.copy()
