@@ -454,3 +454,38 @@ def test_rest_that_is_over_before_any_start_does_not_split_profiles() -> None:
     week2 = dataclasses.replace(WEEK, start_date=monday)
     profiles = agent_profiles(sc.agents, (FIVE_DAYS,), week2, {"A": done, "B": CarriedHistory()})
     assert len(profiles) == 1
+
+
+def test_a_two_week_plan_reaches_the_workbook_and_the_results_page() -> None:
+    import io
+
+    import openpyxl
+
+    from models.codec import plan_to_document
+    from planner import excel, pipeline
+    from web.pages import _roster_view
+
+    hours = TWO_WEEKS.interval_starts().hour.to_numpy()
+    forecast = pd.DataFrame(
+        {
+            "interval_start": TWO_WEEKS.interval_starts(),
+            "channel": "voice",
+            "segment": "all",
+            "contacts": np.where((hours >= 9) & (hours < 17), 10.0, 0.0),
+            "aht_seconds": np.nan,
+        }
+    )
+    agents = tuple(person(f"P{k}") for k in range(4))
+    sc = scenario(agents).replace(forecast=forecast)
+    plan = pipeline.run_plan(sc, mix=False)
+    assert plan.roster is not None and plan.roster.verification["ok"].all()
+    buffer = io.BytesIO()
+    excel.write_plan(plan, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True)["Roster"]
+    header = [c for c in next(sheet.iter_rows(values_only=True)) if c]
+    assert header[4] == "Mon 05 Jan" and header[17] == "Sun 18 Jan" and len(header) == 4 + 14 + 2
+    view = _roster_view(plan_to_document(plan), "/schedule")
+    assert view is not None and len(view["days"]) == 14
+    for row in view["rows"]:
+        assert len(row["cells"]) == 14
+        assert sum(cell["shift"] for cell in row["cells"]) == row["days_worked"]  # each shift in its column
