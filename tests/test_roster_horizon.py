@@ -489,3 +489,38 @@ def test_a_two_week_plan_reaches_the_workbook_and_the_results_page() -> None:
     for row in view["rows"]:
         assert len(row["cells"]) == 14
         assert sum(cell["shift"] for cell in row["cells"]) == row["days_worked"]  # each shift in its column
+
+
+def test_a_night_shift_running_into_the_next_week_covers_its_first_hours() -> None:
+    night = ShiftTemplate(
+        "night 8h",
+        "voice",
+        480,
+        earliest_start_minute=20 * 60,
+        latest_start_minute=20 * 60,
+        start_step_minutes=60,
+    )
+    flexible = dataclasses.replace(
+        FIVE_DAYS,
+        min_hours_per_week=0.0,
+        min_days_per_week=0,
+        consecutive_days_off=0,
+        max_weekends_per_4_weeks=None,
+    )
+    need = np.zeros(14 * 24)
+    need[6 * 24 + 20 : 7 * 24 + 4] = 1  # Sunday 20:00 to Monday 04:00, across the week boundary
+    requirements = pd.DataFrame(
+        {
+            "interval_start": TWO_WEEKS.interval_starts(),
+            "group": "voice",
+            "required_scheduled": need,
+            "kind": "voice",
+        }
+    )
+    sc = scenario((person("A"),), (night,)).replace(contracts=(flexible,))
+    result = roster_horizon(sc, requirements)
+    shifts = result.schedule.shifts
+    assert list(shifts["start"]) == [pd.Timestamp(2026, 1, 11, 20)]
+    assert float(result.schedule.coverage["short"].sum()) == 0.0
+    assert not [line for line in result.explanations if line.startswith("week 2") and "short" in line]
+    assert result.verification["ok"].all()

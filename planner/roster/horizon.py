@@ -184,6 +184,15 @@ def binding_history(
     return history
 
 
+def _stack(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The weeks' frames one under the other; ``start``/``end`` stay timestamps (an empty week too)."""
+    stacked = pd.concat([f for f in frames if len(f)] or list(frames[:1]), ignore_index=True)
+    for column in ("start", "end"):
+        if column in stacked:
+            stacked[column] = pd.to_datetime(stacked[column])
+    return stacked
+
+
 def _spill(
     shifts: pd.DataFrame, activities: pd.DataFrame, interval_starts: pd.DatetimeIndex, group: str
 ) -> np.ndarray:
@@ -261,11 +270,11 @@ def roster_horizon(
         week_starts = week_settings.interval_starts()
         rows = requirements[(starts_of >= week_starts[0]) & (starts_of < week_starts[-1] + step)].copy()
         if shift_frames:  # shifts of the previous week still running: that much is covered already
-            done = pd.concat(shift_frames, ignore_index=True)
-            breaks = pd.concat(activity_frames, ignore_index=True)
+            done, breaks = _stack(shift_frames), _stack(activity_frames)
             for group in rows["group"].unique():
                 carried = _spill(done, breaks, week_starts, str(group))
-                if carried.any() and not (rows.loc[rows["group"] == group, "kind"] == "email").all():
+                email = "kind" in rows and (rows.loc[rows["group"] == group, "kind"] == "email").all()
+                if carried.any() and not email:  # e-mail is levelled over the week as it is
                     mask = (rows["group"] == group).to_numpy()
                     index = week_starts.get_indexer(pd.DatetimeIndex(rows.loc[mask, "interval_start"]))
                     rows.loc[mask, "required_scheduled"] = np.maximum(
@@ -343,9 +352,9 @@ def _combine_weeks(
     """One :class:`RosterResult` over the whole horizon from the weeks' results."""
     settings = scenario.settings
     interval_starts = settings.interval_starts()
-    shifts = pd.concat([w.schedule.shifts for w in weeks], ignore_index=True)
-    activities = pd.concat([w.schedule.activities for w in weeks], ignore_index=True)
-    wellbeing = pd.concat([w.schedule.wellbeing for w in weeks], ignore_index=True)
+    shifts = _stack([w.schedule.shifts for w in weeks])
+    activities = _stack([w.schedule.activities for w in weeks])
+    wellbeing = _stack([w.schedule.wellbeing for w in weeks])
     per_group: dict[str, SolveResult] = {}
     for group in dict.fromkeys(g for w in weeks for g in w.schedule.per_group):
         result = combine(
