@@ -16,6 +16,10 @@ model, the split or the assignment shows up as a failed check. Per person:
   last shift to the next week's first, the week repeating);
 * start-time variance (latest − earliest time of day) ≤ ``max_start_variance_minutes``;
 * weekends: recent weekends + this one ≤ ``max_weekends_per_4_weeks``;
+* on a horizon longer than a week (:func:`horizon_rules`): the weekly rules per 7-day week from the
+  horizon's first day (hours, days, start variance, a run of days off touching the week, on the
+  real timeline) and, across the week boundaries, the longest run of working days, the rest
+  between consecutive shifts and the weekends in every 4-week window;
 * breaks: every hard break rule of the template taken once, inside its window, of its duration;
   breaks inside the shift and not overlapping; no work stretch above ``max_work_stretch_minutes``;
   at least ``min_break_gap_minutes`` between breaks.
