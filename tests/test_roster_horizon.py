@@ -113,7 +113,12 @@ def test_history_limits_streak_and_rest_across_sunday_night() -> None:
     limits = history_limits(history, FIVE_DAYS, date(2026, 1, 12))
     assert limits == HistoryLimits(lead_cap_days=2, first_day_earliest_minute=9 * 60, off_days_carried=0)
     fresh = history_limits(CarriedHistory(off_streak_days=3), FIVE_DAYS, date(2026, 1, 12))
-    assert not fresh.binding and fresh.off_days_carried == 2
+    assert not fresh.binding and fresh.off_days_carried == 1  # k − 1: more would change nothing
+    for mask in range(128):  # ... as every week pattern shows
+        days = tuple(d for d in range(7) if mask >> d & 1)
+        assert history_allows(fresh, FIVE_DAYS, days, 7, 0) == history_allows(
+            HistoryLimits(off_days_carried=3), FIVE_DAYS, days, 7, 0
+        )
 
 
 def test_max_consecutive_days_across_the_boundary_family() -> None:
@@ -524,3 +529,17 @@ def test_a_night_shift_running_into_the_next_week_covers_its_first_hours() -> No
     assert float(result.schedule.coverage["short"].sum()) == 0.0
     assert not [line for line in result.explanations if line.startswith("week 2") and "short" in line]
     assert result.verification["ok"].all()
+
+
+def test_days_off_rule_of_the_classes_agrees_with_the_verifier() -> None:
+    from planner.roster.verify import off_run_through_week
+
+    k = FIVE_DAYS.consecutive_days_off
+    for carried in range(4):
+        before = [True] * (7 - carried) + [False] * carried  # the previous week ends with `carried` days off
+        limits = history_limits(CarriedHistory(off_streak_days=carried), FIVE_DAYS, date(2026, 1, 12))
+        for mask in range(128):
+            week = [bool(mask >> d & 1) for d in range(7)]
+            days = tuple(d for d in range(7) if week[d])
+            verifier_ok = off_run_through_week(before + week, 7, 7) >= k
+            assert history_allows(limits, FIVE_DAYS, days, 7, 0) == verifier_ok, (carried, days)

@@ -176,7 +176,7 @@ class HistoryLimits:
         end + ``min_rest_hours``; 0 = no limit).
     off_days_carried : int
         Days off carried in from the previous week (counted towards ``consecutive_days_off``,
-        capped at it).
+        capped at ``consecutive_days_off − 1``: more change nothing).
     """
 
     lead_cap_days: int = 7
@@ -228,7 +228,9 @@ def history_limits(history: CarriedHistory, contract: Contract, week_start: date
     return HistoryLimits(
         lead_cap_days=lead,
         first_day_earliest_minute=earliest,
-        off_days_carried=min(history.off_streak_days, contract.consecutive_days_off),
+        # k − 1 carried days off already make any week starting with a day off keep the run of k,
+        # so more are the same limit (fewer profiles)
+        off_days_carried=min(history.off_streak_days, max(contract.consecutive_days_off - 1, 0)),
     )
 
 
@@ -264,7 +266,7 @@ def history_allows(
         return False
     need = contract.consecutive_days_off
     if need and horizon_days >= 7:
-        best = run = limits.off_days_carried
+        best, run = 0, limits.off_days_carried  # the carried run counts only if it goes on into the week
         for k in range(horizon_days):
             run = 0 if k in worked else run + 1
             best = max(best, run)
