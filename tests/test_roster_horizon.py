@@ -543,3 +543,38 @@ def test_days_off_rule_of_the_classes_agrees_with_the_verifier() -> None:
             days = tuple(d for d in range(7) if week[d])
             verifier_ok = off_run_through_week(before + week, 7, 7) >= k
             assert history_allows(limits, FIVE_DAYS, days, 7, 0) == verifier_ok, (carried, days)
+
+
+@pytest.mark.parametrize("streak", [0, 1, 3, 5])
+@pytest.mark.parametrize("last_hour", [17, 22])
+def test_every_class_history_allows_passes_the_verifier_across_the_boundary(
+    streak: int, last_hour: int
+) -> None:
+    from planner.roster.verify import horizon_rules
+
+    origin = pd.Timestamp(MONDAY)
+    # the previous week: `streak` days ending Sunday, the last shift ending at `last_hour`
+    before = [(origin + pd.Timedelta(days=6 - k, hours=last_hour - 8)) for k in range(streak)][::-1]
+    history = CarriedHistory(
+        work_streak_days=streak,
+        off_streak_days=0 if streak else 2,
+        last_shift_end=(before[-1] + pd.Timedelta(hours=8)).to_pydatetime() if before else None,
+    )
+    week2 = dataclasses.replace(WEEK, start_date=date(2026, 1, 12))
+    limits = history_limits(history, FIVE_DAYS, week2.start_date)
+    plan = template_plan(WIDE, [], 60)
+    bands = start_bands(plan, FIVE_DAYS.max_start_variance_minutes)
+    profile = Profile("p", FIVE_DAYS, ("voice",), (FULL_DAY,) * 7, (), None, limits=limits)
+    classes = tour_classes([plan], [bands], [profile], week2, [set(range(7))])
+    assert classes
+    for tour_class in classes:
+        starts = list(before) + [
+            origin + pd.Timedelta(days=7 + d, minutes=bands[tour_class.band][0]) for d in tour_class.days
+        ]
+        worked = [False] * 14
+        for s in starts:
+            worked[(s.normalize() - origin).days] = True
+        ends = [s + pd.Timedelta(hours=8) for s in starts]
+        rules = horizon_rules(worked, starts, ends, [8.0] * len(starts), FIVE_DAYS, None, MONDAY)
+        broken = [p for p in rules.problems if not p.startswith("week 1")]
+        assert not broken, (streak, last_hour, tour_class.days, broken)
