@@ -130,3 +130,46 @@ def assign_profile(
     )
     rows, columns = linear_sum_assignment(cost)
     return [(int(r), int(c)) for r, c in zip(rows, columns, strict=True)]
+
+
+def person_week_cost(
+    agent: Agent, starts: Sequence, ends: Sequence, weekend_ok: bool, late_so_far: int
+) -> float:
+    """:func:`assignment_cost` of a published week (shift ``starts``/``ends``, timestamps) for ``agent``."""
+    cost = 0.0
+    for start, end in zip(starts, ends, strict=True):
+        day = start.normalize()
+        first = (start - day).total_seconds() / 60
+        last = (end - day).total_seconds() / 60
+        weekday = start.weekday()
+        if weekday in agent.preferred_days_off:
+            cost += PREFERRED_DAY_OFF_COST
+        if agent.prefers == "early" and first >= EARLY_START_MINUTE:
+            cost += SHIFT_PREFERENCE_COST
+        if agent.prefers == "late" and last <= LATE_END_MINUTE:
+            cost += SHIFT_PREFERENCE_COST
+        if last > LATE_END_MINUTE:
+            cost += LATE_FAIRNESS_COST * late_so_far
+        if weekday in WEEKEND_DAYS:
+            cost += WEEKEND_FAIRNESS_COST * agent.recent_weekends_worked
+            if not weekend_ok:
+                cost += FORBIDDEN_COST
+    return cost
+
+
+def reassign_weeks(costs: np.ndarray, allowed: np.ndarray) -> list[int]:
+    """Who takes which published week: ``result[a]`` = the week of holder ``a`` that person ``a`` takes.
+
+    A min-cost assignment over the holders of one contract's weeks (across profiles), pairs not
+    ``allowed`` forbidden. Keeping every week with its holder is always allowed, so the result
+    costs no more than the weeks as they are.
+    """
+    if costs.shape != allowed.shape or costs.shape[0] != costs.shape[1]:
+        raise ValueError(
+            f"costs and allowed must be the same square shape, got {costs.shape} and {allowed.shape}"
+        )
+    if not np.diag(allowed).all():
+        raise ValueError("every holder must be allowed their own week")
+    rows, columns = linear_sum_assignment(np.where(allowed, costs, FORBIDDEN_COST * 10))
+    order = dict(zip(rows.tolist(), columns.tolist(), strict=True))
+    return [int(order[a]) for a in range(costs.shape[0])]

@@ -37,14 +37,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from planner.people import Agent
-from planner.roster.assign import LATE_END_MINUTE
+from planner.people import Agent, Contract
+from planner.roster.assign import LATE_END_MINUTE, person_week_cost, reassign_weeks
 from planner.roster.fairness import fairness_report
 from planner.roster.roster import (
     MAX_ROSTER_DAYS,
@@ -57,7 +57,14 @@ from planner.roster.roster import (
     roster_problems,
     roster_scenario,
 )
-from planner.roster.tours import WEEKEND_DAYS, CarriedHistory
+from planner.roster.tours import (
+    WEEKEND_DAYS,
+    CarriedHistory,
+    HistoryLimits,
+    history_allows,
+    history_limits,
+    weekend_allowed,
+)
 from planner.roster.verify import verify_roster
 from planner.scheduling import DeferredWork, ScheduleResult, coverage_from_schedule, deferred_lateness
 from planner.scheduling.schedule import _DEFERRED_COLUMNS, _concat, _required_array
@@ -184,6 +191,86 @@ def binding_history(
     return history
 
 
+def may_take(
+    agent: Agent,
+    contract: Contract,
+    week_shifts: pd.DataFrame,
+    limits: HistoryLimits | None,
+    week_start: date,
+    week_days: int,
+) -> bool:
+    """Whether ``agent`` may work the published week ``week_shifts`` of someone else of their contract.
+
+    Skills, availability and time off, the weekend cap, and the history limits
+    (:func:`planner.roster.tours.history_allows`, with the week's real first start).
+    """
+    origin = pd.Timestamp(week_start)
+    days = sorted({int((s.normalize() - origin).days) for s in week_shifts["start"]})
+    first_minute = None
+    for row in week_shifts.itertuples(index=False):
+        if row.group not in agent.groups:
+            return False
+        day = row.start.normalize()
+        window = agent.window_on(row.start.date())
+        start = int((row.start - day).total_seconds() // 60)
+        if window is None or not window.fits(start, int((row.end - day).total_seconds() // 60)):
+            return False
+        if row.start.weekday() in WEEKEND_DAYS and not weekend_allowed(agent, contract):
+            return False
+        if day == origin:
+            first_minute = start
+    return history_allows(limits, contract, days, week_days, first_minute)
+
+
+def rebalance_weeks(
+    week: Scenario,
+    shifts: pd.DataFrame,
+    history: Mapping[str, CarriedHistory],
+    binding: Mapping[str, CarriedHistory],
+) -> dict[str, str]:
+    """Hand the week's published person-weeks round among the people of a contract and group
+    (across profiles) where that lowers the assignment's cost — late shifts so far above all.
+
+    Within a profile the assignment already balanced them (:func:`planner.roster.assign.assign_profile`);
+    history splits people into more profiles (:func:`planner.roster.tours.agent_profiles`), and
+    this evens out late shifts between them wherever the rules let a person take another's week
+    (:func:`may_take`). Returns holder → new holder (only those that change).
+    """
+    agents = {a.agent_id: a for a in week.agents}
+    contracts = {c.name: c for c in week.contracts}
+    moves: dict[str, str] = {}
+    if not len(shifts):
+        return moves
+    for (contract_name, _group), own in shifts.groupby(["contract", "group"], sort=False):
+        holders = sorted(set(own["agent"]) & set(agents))
+        if len(holders) < 2:
+            continue
+        contract = contracts[str(contract_name)]
+        weeks = {h: own[own["agent"] == h].sort_values("start") for h in holders}
+        least = min(history[h].late_shifts for h in holders)
+        costs = np.zeros((len(holders), len(holders)))
+        allowed = np.zeros((len(holders), len(holders)), dtype=bool)
+        for i, person in enumerate(holders):
+            agent = agents[person]
+            limits = history_limits(binding[person], contract, week.settings.start_date)
+            for j, holder in enumerate(holders):
+                mine = weeks[holder]
+                allowed[i, j] = i == j or may_take(
+                    agent, contract, mine, limits, week.settings.start_date, week.settings.days
+                )
+                costs[i, j] = person_week_cost(
+                    agent,
+                    list(mine["start"]),
+                    list(mine["end"]),
+                    weekend_allowed(agent, contract),
+                    history[person].late_shifts - least,
+                )
+        for i, j in enumerate(reassign_weeks(costs, allowed)):
+            if i != j:
+                moves[holders[j]] = holders[i]
+    return moves
+
+
 def _stack(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """The weeks' frames one under the other; ``start``/``end`` stay timestamps (an empty week too)."""
     stacked = pd.concat([f for f in frames if len(f)] or list(frames[:1]), ignore_index=True)
@@ -305,6 +392,14 @@ def roster_horizon(
         shifts = result.schedule.shifts.copy()
         activities = result.schedule.activities.copy()
         wellbeing = result.schedule.wellbeing.copy()
+        moves = rebalance_weeks(week, shifts, history, binding) if scenario.agents else {}
+        if moves:  # person-weeks handed round: the shifts, breaks and well-being follow the week
+            profile_of = dict(zip(shifts["agent"], shifts["profile"], strict=True))
+            names = {a.agent_id: a.name for a in scenario.agents}
+            for frame in (shifts, activities, wellbeing):
+                frame["agent"] = frame["agent"].map(moves).fillna(frame["agent"])
+            shifts["name"] = shifts["agent"].map(names)
+            shifts["profile"] = shifts["agent"].map(profile_of)
         if not scenario.agents:  # person-weeks: the week is part of the tour's name
             rename = {a: f"W{number} {a}" for a in shifts["agent"].unique()}
             for frame in (shifts, activities, wellbeing):
