@@ -12,7 +12,8 @@ shorter when the horizon is not a whole number of weeks) and rosters each with
 * the weekends worked — ``max_weekends_per_4_weeks`` counts the 3 weeks before each week
   (:func:`recent_weekends`), the weekend fairness term too;
 * the late shifts — the assignment gives late tours first to those with fewer late shifts so far
-  (:data:`planner.roster.assign.LATE_FAIRNESS_COST`).
+  (:data:`planner.roster.assign.LATE_FAIRNESS_COST`), and the week's person-weeks are then handed
+  round across the profiles history split (:func:`rebalance_weeks`).
 
 People with the same history limits stay interchangeable, so profiles are split by them
 (:func:`planner.roster.tours.agent_profiles`) and the tour model keeps the history by
