@@ -26,6 +26,7 @@ from planner.roster.model import build_tour_model
 from planner.roster.solve import solve_tour_model
 from planner.roster.split import ConcreteTour, split_tours
 from planner.roster.tours import (
+    WEEKEND_DAYS,
     CarriedHistory,
     Profile,
     agent_profiles,
@@ -166,6 +167,8 @@ def roster_scenario(
         else anonymous_profiles(scenario.contracts, group_names, settings)
     )
     free: list[int | None] = [p.cap for p in profiles]
+    # people of a profile who may still work a weekend, less the weekend tours earlier groups used
+    weekend_free: list[int | None] = [p.weekend_cap for p in profiles]
     class_counts = [0] * len(profiles)
     budget = float(settings.solver_time_limit_seconds)
     started = time.perf_counter()
@@ -204,7 +207,7 @@ def roster_scenario(
             rules,
             settings,
             group,
-            [profiles[p] for p in local],
+            [replace(profiles[p], weekend_cap=weekend_free[p]) for p in local],
             [free[p] for p in local],
             deferred=deferred,
         )
@@ -241,6 +244,10 @@ def roster_scenario(
             tour.profile = local[tour.profile]
             if free[tour.profile] is not None:
                 free[tour.profile] -= 1
+            if weekend_free[tour.profile] is not None and any(
+                dates[d].weekday() in WEEKEND_DAYS for d in tour.shifts
+            ):
+                weekend_free[tour.profile] = max(weekend_free[tour.profile] - 1, 0)
         tours += split.tours
     if progress:
         progress(0.9, f"assigning people to {len(tours)} tours")
