@@ -216,9 +216,9 @@ def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, r
     """The roster of weekly tours when the scenario has contracts (else ``None``), and a note."""
     if not scenario.contracts:
         return None, ""
-    from planner import roster
+    from planner.roster import horizon
 
-    problems = roster.roster_problems(scenario)
+    problems = horizon.horizon_problems(scenario)  # longer horizons go week by week
     if problems:
         return None, ("Roster not computed (" + "; ".join(p.message for p in problems)
                       + "); the schedule is day-by-day shifts.")
@@ -227,7 +227,7 @@ def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, r
     limited = scenario.replace(settings=dataclasses.replace(
         scenario.settings,
         solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds * (1 - SHIFT_PRICE_SHARE)))
-    result = roster.roster_scenario(limited, requirements, shift_result=shift_result,
+    result = horizon.roster_horizon(limited, requirements, shift_result=shift_result,
                                     progress=lambda f, m: report(0.5 + 0.5 * f, m))
     timings["roster"] = time.perf_counter() - started
     return result, ""

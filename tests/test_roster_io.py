@@ -232,7 +232,7 @@ def test_no_agents_gives_an_anonymous_roster_of_person_weeks() -> None:
     assert FULL_DAY.fits(0, 1440)
 
 
-def test_a_horizon_longer_than_a_week_falls_back_to_shifts_and_says_so() -> None:
+def test_a_horizon_longer_than_a_week_is_rostered_week_by_week() -> None:
     from dataclasses import replace
 
     sc = tiny_scenario()
@@ -249,5 +249,11 @@ def test_a_horizon_longer_than_a_week_falls_back_to_shifts_and_says_so() -> None
         }
     )
     plan = pipeline.run_plan(sc.replace(settings=settings, forecast=forecast), mix=False)
-    assert plan.roster is None and plan.schedule is not None
-    assert any("Roster not computed" in note and "at most 7 days" in note for note in plan.explanations)
+    assert plan.roster is not None and not any("Roster not computed" in n for n in plan.explanations)
+    weekdays = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+    days = [c for c in plan.roster.roster.columns if c[:3] in weekdays]
+    assert len(days) == 14 and days[0] == "Mon 05 Jan" and days[-1] == "Sun 18 Jan"
+    shifts = plan.schedule.shifts
+    assert set(shifts["start"].dt.normalize()) > {pd.Timestamp(SETTINGS.start_date) + pd.Timedelta(days=7)}
+    assert plan.roster.verification["ok"].all()  # every person checked over the 14 days
+    assert set(plan.roster.verification["agent"]) == set(shifts["agent"])

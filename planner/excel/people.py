@@ -357,4 +357,5 @@ def write_roster_sheets(book: Workbook, roster: Any, write_frame: Any) -> None:
         ws, price, title="Price of tours (labour and objective against the day-by-day shift model)"
     )
     row = write_frame(ws, roster.profiles, start_row=row + 2, title="People profiles")
-    write_frame(ws, roster.unassigned, start_row=row + 2, title="People without a tour this week, and why")
+    title = "People without a tour (in a week of the horizon) and why"
+    write_frame(ws, roster.unassigned, start_row=row + 2, title=title)

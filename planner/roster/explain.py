@@ -154,6 +154,14 @@ def why_no_tour(profile: Profile, scenario: Scenario, settings: Settings) -> str
             f"{contract.max_hours_per_week:g} paid hours a week; the allowed templates and working days "
             f"give only {', '.join(options[:6])}"
         )
+    limits = profile.limits
+    if limits is not None and limits.binding:
+        return (
+            f"the previous week leaves {limits.label()} (contract '{contract.name}': at most "
+            f"{contract.max_consecutive_days} days in a row, {contract.min_rest_hours:g} h rest, "
+            f"{contract.consecutive_days_off} days off in a row), and no tour of "
+            f"{', '.join(profile.groups)} keeps that with the availability this week"
+        )
     windows = "; ".join(
         f"{WEEKDAY_NAMES[d.weekday()]} {'off' if w is None else w.label()}"
         for d, w in zip(horizon_dates(settings), profile.windows, strict=True)

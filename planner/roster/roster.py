@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,7 +25,15 @@ from planner.roster.fairness import fairness_report
 from planner.roster.model import build_tour_model
 from planner.roster.solve import solve_tour_model
 from planner.roster.split import ConcreteTour, split_tours
-from planner.roster.tours import Profile, agent_profiles, anonymous_profiles, horizon_dates, weekend_allowed
+from planner.roster.tours import (
+    WEEKEND_DAYS,
+    CarriedHistory,
+    Profile,
+    agent_profiles,
+    anonymous_profiles,
+    horizon_dates,
+    weekend_allowed,
+)
 from planner.roster.verify import verify_roster
 from planner.scheduling import (
     ACTIVITY_COLUMNS,
@@ -116,6 +124,7 @@ def roster_scenario(
     *,
     shift_result: ScheduleResult | None = None,
     progress: ProgressCallback | None = None,
+    history: Mapping[str, CarriedHistory] | None = None,
 ) -> RosterResult:
     """Roster every staffing group of a scenario with weekly tours of (named) people.
 
@@ -130,6 +139,10 @@ def roster_scenario(
         give the price of tours.
     progress : callable, optional
         ``progress(fraction 0..1, message)``.
+    history : mapping of agent id to CarriedHistory, optional
+        The earlier weeks of a longer horizon (:func:`planner.roster.horizon.roster_horizon`):
+        tour classes keep each person's streaks and rest across the week boundary, and the
+        assignment balances late shifts with them.
 
     Returns
     -------
@@ -149,11 +162,13 @@ def roster_scenario(
     agents_by_id = {a.agent_id: a for a in scenario.agents}
     group_names = [g.name for g in scenario.staffing_groups]
     profiles: list[Profile] = (
-        agent_profiles(scenario.agents, scenario.contracts, settings)
+        agent_profiles(scenario.agents, scenario.contracts, settings, history)
         if scenario.agents
         else anonymous_profiles(scenario.contracts, group_names, settings)
     )
     free: list[int | None] = [p.cap for p in profiles]
+    # people of a profile who may still work a weekend, less the weekend tours earlier groups used
+    weekend_free: list[int | None] = [p.weekend_cap for p in profiles]
     class_counts = [0] * len(profiles)
     budget = float(settings.solver_time_limit_seconds)
     started = time.perf_counter()
@@ -192,7 +207,7 @@ def roster_scenario(
             rules,
             settings,
             group,
-            [profiles[p] for p in local],
+            [replace(profiles[p], weekend_cap=weekend_free[p]) for p in local],
             [free[p] for p in local],
             deferred=deferred,
         )
@@ -229,6 +244,10 @@ def roster_scenario(
             tour.profile = local[tour.profile]
             if free[tour.profile] is not None:
                 free[tour.profile] -= 1
+            if weekend_free[tour.profile] is not None and any(
+                dates[d].weekday() in WEEKEND_DAYS for d in tour.shifts
+            ):
+                weekend_free[tour.profile] = max(weekend_free[tour.profile] - 1, 0)
         tours += split.tours
     if progress:
         progress(0.9, f"assigning people to {len(tours)} tours")
@@ -245,6 +264,7 @@ def roster_scenario(
             settings.intervals_per_day,
             settings.interval_minutes,
             [weekend_allowed(a, profile.contract) for a in people],
+            [history[a.agent_id].late_shifts if history and a.agent_id in history else 0 for a in people],
         )
         taken = set()
         for a, c in pairs:

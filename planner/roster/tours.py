@@ -16,7 +16,13 @@ contract is kept *by construction* here, by leaving out the classes that break i
 * rest: two shifts on consecutive days of a band of width ``W`` are at least
   ``24 h − W − length`` apart, so a class is left out when that is below ``min_rest_hours``;
 * availability: every start of the band fits the profile's window on every working day (and no
-  working day is a day off or time off); weekends when the weekend cap is already reached.
+  working day is a day off or time off); weekends when the weekend cap is already reached;
+* history, when the horizon goes week by week (:mod:`planner.roster.horizon`): the working days
+  from the week's first day may not extend the previous week's streak past
+  ``max_consecutive_days``, a shift on the first day starts ``min_rest_hours`` after the previous
+  week's last shift (every start of the band), and the days off hold a run of
+  ``consecutive_days_off`` on the real timeline (the days off carried in from the previous week
+  count, a wrap from Sunday to the same week's Monday does not) — :class:`HistoryLimits`.
 
 Simplification (documented in ``sample_inputs/README.md``): bands partition a template's start
 times (non-overlapping bands of width ``max_start_variance_minutes``), and a tour keeps one template
@@ -25,9 +31,10 @@ times (non-overlapping bands of width ``max_start_variance_minutes``), and a tou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -127,6 +134,145 @@ class Profile:
     agents: tuple[str, ...]
     cap: int | None
     weekend_cap: int | None = None
+    limits: HistoryLimits | None = None
+
+
+@dataclass(frozen=True)
+class CarriedHistory:
+    """What one person's earlier weeks of a longer horizon leave for the next week.
+
+    Attributes
+    ----------
+    work_streak_days : int
+        Days worked in a row up to the previous week's last day, days (0 if it was a day off).
+    off_streak_days : int
+        Days off in a row up to the previous week's last day, days (0 if it was worked).
+    last_shift_end : datetime or None
+        End of the person's last shift so far (None = none in the horizon yet).
+    weekends : tuple of bool
+        Per earlier week of the horizon (oldest first), whether a weekend day was worked.
+    late_shifts : int
+        Late shifts worked so far in the horizon (as :data:`planner.roster.verify.LATE_END_MINUTE`).
+    """
+
+    work_streak_days: int = 0
+    off_streak_days: int = 0
+    last_shift_end: datetime | None = None
+    weekends: tuple[bool, ...] = ()
+    late_shifts: int = 0
+
+
+@dataclass(frozen=True)
+class HistoryLimits:
+    """What a :class:`CarriedHistory` forbids in the next week, for one contract.
+
+    Attributes
+    ----------
+    lead_cap_days : int
+        Most working days in a row from the week's first day, days
+        (``max_consecutive_days`` − the carried streak).
+    first_day_earliest_minute : int
+        Earliest start on the week's first day, minutes after its midnight (the previous shift's
+        end + ``min_rest_hours``; 0 = no limit).
+    off_days_carried : int
+        Days off carried in from the previous week (counted towards ``consecutive_days_off``,
+        capped at ``consecutive_days_off − 1``: more change nothing).
+    """
+
+    lead_cap_days: int = 7
+    first_day_earliest_minute: int = 0
+    off_days_carried: int = 0
+
+    @property
+    def binding(self) -> bool:
+        """Whether these limits forbid anything a fresh week would allow."""
+        return self.lead_cap_days < 7 or self.first_day_earliest_minute > 0
+
+    def label(self) -> str:
+        """In planner words, e.g. ``"worked the previous 3 days (max 5 in a row)"``."""
+        parts = []
+        if self.lead_cap_days < 7:
+            parts.append(
+                "must be off the first day"
+                if self.lead_cap_days == 0
+                else f"at most {self.lead_cap_days} day(s) in a row from the first day"
+            )
+        if self.first_day_earliest_minute > 0:
+            minute = self.first_day_earliest_minute
+            parts.append(f"rest: first day not before {minute // 60 % 24:02d}:{minute % 60:02d}")
+        if self.off_days_carried:
+            parts.append(f"{self.off_days_carried} day(s) off carried in")
+        return ", ".join(parts) or "no limit"
+
+
+def history_limits(history: CarriedHistory, contract: Contract, week_start: date) -> HistoryLimits:
+    """The :class:`HistoryLimits` of ``history`` for a week starting on ``week_start``.
+
+    Parameters
+    ----------
+    history : CarriedHistory
+    contract : Contract
+        ``max_consecutive_days``, ``min_rest_hours`` (h) and ``consecutive_days_off``.
+    week_start : datetime.date
+        First day of the week.
+    """
+    streak = history.work_streak_days
+    lead = 7 if streak == 0 else max(contract.max_consecutive_days - streak, 0)
+    earliest = 0
+    if history.last_shift_end is not None:
+        midnight = datetime(week_start.year, week_start.month, week_start.day)
+        rested = history.last_shift_end + timedelta(hours=contract.min_rest_hours)
+        earliest = max(math.ceil((rested - midnight).total_seconds() / 60 - 1e-9), 0)
+    if earliest >= 1440:  # the rest runs past the first day: it is a day off
+        lead, earliest = 0, 0
+    return HistoryLimits(
+        lead_cap_days=lead,
+        first_day_earliest_minute=earliest,
+        # k − 1 carried days off already make any week starting with a day off keep the run of k,
+        # so more are the same limit (fewer profiles)
+        off_days_carried=min(history.off_streak_days, max(contract.consecutive_days_off - 1, 0)),
+    )
+
+
+def history_allows(
+    limits: HistoryLimits | None,
+    contract: Contract,
+    days: Sequence[int],
+    horizon_days: int,
+    first_start_minute: int | None,
+) -> bool:
+    """Whether a tour working ``days`` (0-based, of a ``horizon_days``-day week) keeps ``limits``.
+
+    Parameters
+    ----------
+    limits : HistoryLimits or None
+        None = no history (always allowed).
+    contract : Contract
+    days : horizon days worked.
+    horizon_days : days of this week (7, or fewer for the last part of a longer horizon).
+    first_start_minute : int or None
+        Earliest start on the first day (minutes after its midnight) when day 0 is worked.
+    """
+    if limits is None:
+        return True
+    worked = set(days)
+    lead = 0
+    while lead < horizon_days and lead in worked:
+        lead += 1
+    if lead > limits.lead_cap_days:
+        return False
+    earliest = limits.first_day_earliest_minute
+    if 0 in worked and first_start_minute is not None and first_start_minute < earliest:
+        return False
+    need = contract.consecutive_days_off
+    if need and horizon_days >= 7:
+        best, run = 0, limits.off_days_carried  # the carried run counts only if it goes on into the week
+        for k in range(horizon_days):
+            run = 0 if k in worked else run + 1
+            best = max(best, run)
+        if best < need:
+            return False
+    return True
 
 
 def horizon_dates(settings: Settings) -> list[date]:
@@ -134,21 +280,30 @@ def horizon_dates(settings: Settings) -> list[date]:
 
 
 def agent_profiles(
-    agents: Sequence[Agent], contracts: Sequence[Contract], settings: Settings
+    agents: Sequence[Agent],
+    contracts: Sequence[Contract],
+    settings: Settings,
+    history: Mapping[str, CarriedHistory] | None = None,
 ) -> list[Profile]:
-    """Group named agents into :class:`Profile` s (same contract, skills, availability, weekend cap)."""
+    """Group named agents into :class:`Profile` s (same contract, skills, availability, weekend cap
+    and — with ``history`` from the previous weeks — the same :class:`HistoryLimits`)."""
     by_name = {c.name: c for c in contracts}
     dates = horizon_dates(settings)
     buckets: dict[tuple, list[Agent]] = {}
     for agent in agents:
         windows = tuple(agent.window_on(d) for d in dates)
-        key = (agent.contract, tuple(sorted(agent.groups)), windows)
+        limits = None
+        if history is not None and agent.agent_id in history:
+            limits = history_limits(history[agent.agent_id], by_name[agent.contract], settings.start_date)
+        key = (agent.contract, tuple(sorted(agent.groups)), windows, limits)
         buckets.setdefault(key, []).append(agent)
     profiles = []
-    for (contract_name, groups, windows), members in buckets.items():
+    for (contract_name, groups, windows, limits), members in buckets.items():
         contract = by_name[contract_name]
         weekend = sum(1 for a in members if weekend_allowed(a, contract))
         where = _windows_label(windows, dates) or "all week"
+        if limits is not None and (limits.binding or limits.off_days_carried):
+            where += f" · {limits.label()}"
         profiles.append(
             Profile(
                 key=f"{contract_name} · {'+'.join(groups)} · {where}",
@@ -158,6 +313,7 @@ def agent_profiles(
                 agents=tuple(a.agent_id for a in members),
                 cap=len(members),
                 weekend_cap=None if weekend == len(members) else weekend,
+                limits=limits,
             )
         )
     return profiles
@@ -278,7 +434,9 @@ def tour_classes(
                     if window.fits(band[0], band[-1] + length):
                         usable.add(k)
                 for days in sorted(projected):
-                    if set(days) <= usable:
+                    if set(days) <= usable and history_allows(
+                        profile.limits, contract, days, settings.days, band[0]
+                    ):
                         classes.append(TourClass(p, t, b, days, len(days) * hours))
     return classes
 

@@ -16,6 +16,10 @@ model, the split or the assignment shows up as a failed check. Per person:
   last shift to the next week's first, the week repeating);
 * start-time variance (latest − earliest time of day) ≤ ``max_start_variance_minutes``;
 * weekends: recent weekends + this one ≤ ``max_weekends_per_4_weeks``;
+* on a horizon longer than a week (:func:`horizon_rules`): the weekly rules per 7-day week from the
+  horizon's first day (hours, days, start variance, a run of days off touching the week, on the
+  real timeline) and, across the week boundaries, the longest run of working days, the rest
+  between consecutive shifts and the weekends in every 4-week window;
 * breaks: every hard break rule of the template taken once, inside its window, of its duration;
   breaks inside the shift and not overlapping; no work stretch above ``max_work_stretch_minutes``;
   at least ``min_break_gap_minutes`` between breaks.
@@ -25,7 +29,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from planner.people import Agent, Contract
@@ -118,6 +125,171 @@ def check_breaks(
     return problems
 
 
+WEEK_DAYS = 7
+
+
+def longest_run(flags: Sequence[bool], value: bool) -> int:
+    """Longest run of ``value`` in ``flags`` read as a line (no wrap), days."""
+    best = run = 0
+    for flag in flags:
+        run = run + 1 if bool(flag) == value else 0
+        best = max(best, run)
+    return best
+
+
+def off_run_through_week(worked: Sequence[bool], first: int, days: int) -> int:
+    """Longest run of days off on the horizon's timeline that has at least one day in the week
+    ``[first, first + days)`` (it may reach into the weeks on either side), days."""
+    best = 0
+    k, n = 0, len(worked)
+    while k < n:
+        if worked[k]:
+            k += 1
+            continue
+        end = k
+        while end + 1 < n and not worked[end + 1]:
+            end += 1
+        if k < first + days and end >= first:
+            best = max(best, end - k + 1)
+        k = end + 1
+    return best
+
+
+def weekends_in_4_weeks(weekends: Sequence[bool], recent: int) -> list[int]:
+    """Per week of the horizon, the weekends worked in it and the 3 weeks before.
+
+    ``recent`` (the agent's ``recent_weekends_worked``, the 3 weeks before the horizon) is taken
+    to be the latest of those weeks — the cautious reading, as in
+    :func:`planner.roster.horizon.recent_weekends`.
+    """
+    return [
+        min(recent, max(0, 3 - w)) + sum(bool(x) for x in weekends[max(0, w - 3) : w + 1])
+        for w in range(len(weekends))
+    ]
+
+
+@dataclass(frozen=True)
+class HorizonRules:
+    """The per-person rules of a horizon longer than a week, checked on its real timeline."""
+
+    problems: list[str]
+    days_off_run: float
+    work_run: int
+    min_rest_hours: float
+    start_variance_minutes: int
+    weekends_worked: int
+
+
+def horizon_rules(
+    worked: Sequence[bool],
+    starts: Sequence[pd.Timestamp],
+    ends: Sequence[pd.Timestamp],
+    paid_hours: Sequence[float],
+    contract: Contract,
+    agent: Agent | None,
+    start_date: date,
+) -> HorizonRules:
+    """Weekly and cross-week rules of one person over a horizon longer than a week.
+
+    Weeks are 7 days from the horizon's first day (the last may be shorter). Per week with a
+    shift: paid hours and working days in the contract's range (a shorter last week: the upper
+    limits only), start variance ≤ ``max_start_variance_minutes``, and (full weeks) a run of
+    ``consecutive_days_off`` days off that touches the week. Over the whole horizon, across the
+    week boundaries: no run of working days above ``max_consecutive_days``, rest between
+    consecutive shifts ≥ ``min_rest_hours``, and in every window of 4 weeks (the weeks before
+    the horizon from ``recent_weekends_worked``) at most ``max_weekends_per_4_weeks`` weekends.
+    Nothing before the horizon's first day is known except those recent weekends.
+
+    Parameters
+    ----------
+    worked : per horizon day, whether a shift starts on it.
+    starts, ends : the person's shifts (timestamps), sorted by start.
+    paid_hours : paid hours of each of those shifts, h.
+    contract : Contract
+    agent : Agent or None
+        ``recent_weekends_worked`` (0 for an anonymous tour).
+    start_date : datetime.date
+        The horizon's first day.
+    """
+    problems: list[str] = []
+    tol = 1e-6
+    n = len(worked)
+    origin = pd.Timestamp(start_date)
+    weekdays = [(origin + pd.Timedelta(days=k)).weekday() for k in range(n)]
+    off_runs: list[int] = []
+    variance = 0
+    weekends: list[bool] = []
+    for number, first in enumerate(range(0, n, WEEK_DAYS), start=1):
+        days = min(WEEK_DAYS, n - first)
+        label = f"week {number}"
+        span = range(first, first + days)
+        weekends.append(any(worked[k] for k in span if weekdays[k] in WEEKEND_DAYS))
+        mine = [
+            (s, h)
+            for s, h in zip(starts, paid_hours, strict=True)
+            if first <= (s.normalize() - origin).days < first + days
+        ]
+        if not mine:
+            continue  # not rostered that week (the plan lists who and why)
+        full = days == WEEK_DAYS
+        paid = math.fsum(h for _, h in mine)
+        if paid > contract.max_hours_per_week + tol or (full and paid < contract.min_hours_per_week - tol):
+            problems.append(
+                f"{label}: {paid:g} paid hours, contract allows {contract.min_hours_per_week:g}–"
+                f"{contract.max_hours_per_week:g}"
+            )
+        worked_days = sum(worked[k] for k in span)
+        if worked_days > contract.max_days_per_week or (full and worked_days < contract.min_days_per_week):
+            problems.append(
+                f"{label}: {worked_days} working days, contract allows {contract.min_days_per_week}–"
+                f"{contract.max_days_per_week}"
+            )
+        minutes = [_minutes(s, s.normalize()) for s, _ in mine]
+        spread = max(minutes) - min(minutes)
+        variance = max(variance, spread)
+        if spread > contract.max_start_variance_minutes:
+            problems.append(
+                f"{label}: start times vary by {spread} min (max {contract.max_start_variance_minutes})"
+            )
+        if full:
+            run = off_run_through_week(worked, first, days)
+            off_runs.append(run)
+            if contract.consecutive_days_off and run < contract.consecutive_days_off:
+                problems.append(
+                    f"{label}: longest run of days off is {run}, contract needs "
+                    f"{contract.consecutive_days_off} in a row"
+                )
+    work_run = longest_run(worked, True)
+    if work_run > contract.max_consecutive_days:
+        problems.append(f"{work_run} working days in a row, contract allows {contract.max_consecutive_days}")
+    rests = [(starts[k + 1] - ends[k]).total_seconds() / 3600 for k in range(len(starts) - 1)]
+    min_rest = min(rests) if rests else math.nan
+    if rests and min_rest < contract.min_rest_hours - tol:
+        worst = int(np.argmin(rests))
+        problems.append(
+            f"only {min_rest:g} h rest between {WEEKDAY_NAMES[ends[worst].weekday()]} "
+            f"{ends[worst]:%d %b %H:%M} and {WEEKDAY_NAMES[starts[worst + 1].weekday()]} "
+            f"{starts[worst + 1]:%d %b %H:%M} "
+            f"(min {contract.min_rest_hours:g})"
+        )
+    if contract.max_weekends_per_4_weeks is not None:
+        recent = agent.recent_weekends_worked if agent is not None else 0
+        for number, count in enumerate(weekends_in_4_weeks(weekends, recent), start=1):
+            if count > contract.max_weekends_per_4_weeks:
+                problems.append(
+                    f"week {number}: {count} weekends worked in 4 weeks "
+                    f"(max {contract.max_weekends_per_4_weeks})"
+                )
+    return HorizonRules(
+        problems=problems,
+        days_off_run=float(min(off_runs)) if off_runs else math.nan,
+        work_run=work_run,
+        min_rest_hours=min_rest,
+        start_variance_minutes=variance,
+        weekends_worked=sum(weekends),
+    )
+
+
 def verify_person(
     shifts: pd.DataFrame, breaks: pd.DataFrame, contract: Contract, agent: Agent | None, scenario: Scenario
 ) -> dict[str, object]:
@@ -138,58 +310,75 @@ def verify_person(
     weekdays = [(origin + pd.Timedelta(days=k)).weekday() for k in range(settings.days)]
     paid = float(shifts["paid_hours"].sum())
     days_worked = sum(worked)
-    tol = 1e-6
-    if paid > contract.max_hours_per_week + tol or (full_week and paid < contract.min_hours_per_week - tol):
-        problems.append(
-            f"{paid:g} paid hours, contract allows {contract.min_hours_per_week:g}–"
-            f"{contract.max_hours_per_week:g}"
-        )
-    if days_worked > contract.max_days_per_week or (full_week and days_worked < contract.min_days_per_week):
-        problems.append(
-            f"{days_worked} working days, contract allows {contract.min_days_per_week}–"
-            f"{contract.max_days_per_week}"
-        )
-    if full_week:
-        week = [False] * 7
-        for k, w in enumerate(weekdays):
-            week[w] = worked[k]
-        days_off_run = longest_cyclic_run(week, False)
-        work_run = longest_cyclic_run(week, True)
-        if contract.consecutive_days_off and days_off_run < contract.consecutive_days_off:
-            problems.append(
-                f"longest run of days off is {days_off_run}, contract needs "
-                f"{contract.consecutive_days_off} in a row"
-            )
-    else:
-        days_off_run = math.nan
-        run = work_run = 0
-        for flag in worked:
-            run = run + 1 if flag else 0
-            work_run = max(work_run, run)
-    if work_run > contract.max_consecutive_days:
-        problems.append(f"{work_run} working days in a row, contract allows {contract.max_consecutive_days}")
     starts, ends = list(shifts["start"]), list(shifts["end"])
-    rests = [(starts[k + 1] - ends[k]).total_seconds() / 3600 for k in range(len(starts) - 1)]
-    if full_week and len(starts) > 1:
-        rests.append((starts[0] + pd.Timedelta(days=7) - ends[-1]).total_seconds() / 3600)
-    min_rest = min(rests) if rests else math.nan
-    if rests and min_rest < contract.min_rest_hours - tol:
-        problems.append(f"only {min_rest:g} h rest between two shifts (min {contract.min_rest_hours:g})")
-    minutes = [_minutes(s, s.normalize()) for s in starts]
-    variance = (max(minutes) - min(minutes)) if minutes else 0
-    if variance > contract.max_start_variance_minutes:
-        problems.append(
-            f"start times vary by {variance} min over the week (max {contract.max_start_variance_minutes})"
+    if settings.days > WEEK_DAYS:
+        rules = horizon_rules(
+            worked, starts, ends, list(shifts["paid_hours"]), contract, agent, settings.start_date
         )
-    weekend = any(worked[k] for k, w in enumerate(weekdays) if w in WEEKEND_DAYS)
-    recent = agent.recent_weekends_worked if agent is not None else 0
-    if (
-        contract.max_weekends_per_4_weeks is not None
-        and recent + int(weekend) > contract.max_weekends_per_4_weeks
-    ):
-        problems.append(
-            f"{recent + int(weekend)} weekends worked in 4 weeks (max {contract.max_weekends_per_4_weeks})"
-        )
+        problems += rules.problems
+        days_off_run, work_run, min_rest = rules.days_off_run, rules.work_run, rules.min_rest_hours
+        variance, weekend_count = rules.start_variance_minutes, rules.weekends_worked
+    else:
+        tol = 1e-6
+        if paid > contract.max_hours_per_week + tol or (
+            full_week and paid < contract.min_hours_per_week - tol
+        ):
+            problems.append(
+                f"{paid:g} paid hours, contract allows {contract.min_hours_per_week:g}–"
+                f"{contract.max_hours_per_week:g}"
+            )
+        if days_worked > contract.max_days_per_week or (
+            full_week and days_worked < contract.min_days_per_week
+        ):
+            problems.append(
+                f"{days_worked} working days, contract allows {contract.min_days_per_week}–"
+                f"{contract.max_days_per_week}"
+            )
+        if full_week:
+            week = [False] * 7
+            for k, w in enumerate(weekdays):
+                week[w] = worked[k]
+            days_off_run = longest_cyclic_run(week, False)
+            work_run = longest_cyclic_run(week, True)
+            if contract.consecutive_days_off and days_off_run < contract.consecutive_days_off:
+                problems.append(
+                    f"longest run of days off is {days_off_run}, contract needs "
+                    f"{contract.consecutive_days_off} in a row"
+                )
+        else:
+            days_off_run = math.nan
+            run = work_run = 0
+            for flag in worked:
+                run = run + 1 if flag else 0
+                work_run = max(work_run, run)
+        if work_run > contract.max_consecutive_days:
+            problems.append(
+                f"{work_run} working days in a row, contract allows {contract.max_consecutive_days}"
+            )
+        rests = [(starts[k + 1] - ends[k]).total_seconds() / 3600 for k in range(len(starts) - 1)]
+        if full_week and len(starts) > 1:
+            rests.append((starts[0] + pd.Timedelta(days=7) - ends[-1]).total_seconds() / 3600)
+        min_rest = min(rests) if rests else math.nan
+        if rests and min_rest < contract.min_rest_hours - tol:
+            problems.append(f"only {min_rest:g} h rest between two shifts (min {contract.min_rest_hours:g})")
+        minutes = [_minutes(s, s.normalize()) for s in starts]
+        variance = (max(minutes) - min(minutes)) if minutes else 0
+        if variance > contract.max_start_variance_minutes:
+            problems.append(
+                f"start times vary by {variance} min over the week "
+                f"(max {contract.max_start_variance_minutes})"
+            )
+        weekend = any(worked[k] for k, w in enumerate(weekdays) if w in WEEKEND_DAYS)
+        recent = agent.recent_weekends_worked if agent is not None else 0
+        if (
+            contract.max_weekends_per_4_weeks is not None
+            and recent + int(weekend) > contract.max_weekends_per_4_weeks
+        ):
+            problems.append(
+                f"{recent + int(weekend)} weekends worked in 4 weeks "
+                f"(max {contract.max_weekends_per_4_weeks})"
+            )
+        weekend_count = int(weekend)
     lengths = set(contract.shift_lengths_minutes)
     groups = set(shifts["group"])
     late = 0
@@ -250,7 +439,7 @@ def verify_person(
         "longest_work_run": work_run,
         "min_rest_hours": min_rest,
         "start_variance_minutes": variance,
-        "weekends_worked": int(weekend),
+        "weekends_worked": weekend_count,
         "late_shifts": late,
         "problems": "; ".join(problems),
         "ok": not problems,
