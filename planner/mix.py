@@ -254,19 +254,11 @@ class _Model:
     def _table_by_boxes(self, gi: int) -> tuple[np.ndarray, np.ndarray]:
         """The group's table from far fewer staffing evaluations, with the same numbers.
 
-        In one interval every grid combination is a point (contacts λ, handle time h = A/λ);
-        required agents are non-decreasing in λ at a fixed h and in h at a fixed λ (the property
-        the branch-and-bound rests on; ``tests/test_mix.py`` checks it). So for a rectangle
-        ``[λ_lo, λ_hi] × [h_lo, h_hi]`` holding some of the points, the requirement at
-        ``(λ_lo, h_lo)`` and at ``(λ_hi, h_hi)`` bound that of every point inside; where the two
-        agree, every point inside has that requirement (no evaluation). A rectangle whose bounds
-        differ is halved along its wider side (relative to the interval's spread), tightened to
-        its points, and tried again; a rectangle of at most :data:`_EXACT_POINTS` points is
-        evaluated point by point with the arithmetic of :meth:`_rows`. In the samples a group's
-        requirement takes two to five values per interval over thousands of combinations, so
-        most points are settled by a handful of rectangles. Labour is the sum over intervals as
-        in :meth:`_rows`; ``ok`` is all True (used only without a service-level floor).
-        ``evaluations`` counts evaluated cells ÷ intervals.
+        Every grid combination is a point (contacts λ, handle time h = A/λ) in each interval,
+        with exactly the arithmetic of :meth:`_rows`; :func:`required_by_rectangles` gives the
+        net agents of every point, then ``scheduled = ceil(net / (1 − shrinkage) − 1e-9)`` and
+        the labour sum over intervals are those of :meth:`_rows`. ``ok`` is all True (used only
+        without a service-level floor). ``evaluations`` counts evaluated cells ÷ intervals.
         """
         group = self.groups[gi]
         scope = group.scope
@@ -276,113 +268,23 @@ class _Model:
         combos = np.array(list(itertools.product(*grids)), dtype=float).reshape(count, len(grids))
         active = np.flatnonzero((group.base_workload > 0)
                                 | np.any([np.abs(group.d_workload[pi]) > 0 for pi in scope], axis=0))
-        n_active = active.size
-        required = np.zeros((count, n_active))
-        # the points, with exactly the arithmetic of _rows
-        contacts = np.broadcast_to(group.base_contacts[active], (count, n_active)).copy()
-        workload = np.broadcast_to(group.base_workload[active], (count, n_active)).copy()
+        # the points, interval-major, with exactly the arithmetic of _rows
+        contacts = np.broadcast_to(group.base_contacts[active][:, None], (active.size, count)).copy()
+        workload = np.broadcast_to(group.base_workload[active][:, None], (active.size, count)).copy()
         for j, pi in enumerate(scope):
-            contacts += combos[:, j][:, None] * group.d_contacts[pi][active]
-            workload += combos[:, j][:, None] * group.d_workload[pi][active]
+            contacts += combos[:, j][None, :] * group.d_contacts[pi][active][:, None]
+            workload += combos[:, j][None, :] * group.d_workload[pi][active][:, None]
         np.maximum(contacts, 0.0, out=contacts)
         np.maximum(workload, 0.0, out=workload)
-        flat_c, flat_w, flat_required = contacts.ravel(), workload.ravel(), required.ravel()
-        cells = 0
 
-        def evaluate(index: np.ndarray) -> None:
-            nonlocal cells
-            flat_required[index] = self.staffing.cells(group.name, active[index % n_active],
-                                                       flat_c[index], flat_w[index])
-            cells += index.size
+        def net_agents(c: np.ndarray, w: np.ndarray, lower: np.ndarray | None,
+                       upper: np.ndarray | None) -> np.ndarray:
+            return self.staffing.net(group.name, c, w, None if lower is None else (lower, upper))
 
-        valid = (workload > 0) & (contacts > 0)
-        odd = np.flatnonzero(((workload > 0) & ~valid).ravel())  # workload without contacts
-        if odd.size:
-            evaluate(odd)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            handle = workload / np.where(valid, contacts, 1.0)
-        c_min = np.where(valid, contacts, np.inf).min(axis=0)
-        c_max = np.where(valid, contacts, -np.inf).max(axis=0)
-        h_min = np.where(valid, handle, np.inf).min(axis=0)
-        h_max = np.where(valid, handle, -np.inf).max(axis=0)
-        has_points = np.isfinite(c_min)
-        spread_c = np.where(has_points, np.maximum(c_max - c_min, 1e-9), 1.0)
-        spread_h = np.where(has_points, np.maximum(h_max - h_min, 1e-12), 1.0)
-        c_min, h_min = np.where(has_points, c_min, 0.0), np.where(has_points, h_min, 0.0)
-        points = np.flatnonzero(valid.ravel())
-        t_of = points % n_active
-        c_pts, h_pts = flat_c[points], handle.ravel()[points]
-        # first rectangles: each interval's (λ, h) spread cut into _START_BINS × _START_BINS
-        bins = _START_BINS
-        col = np.minimum((bins * (c_pts - c_min[t_of]) / spread_c[t_of]).astype(np.int64), bins - 1)
-        row = np.minimum((bins * (h_pts - h_min[t_of]) / spread_h[t_of]).astype(np.int64), bins - 1)
-        start = (t_of * bins + row) * bins + col
-        present = np.zeros(n_active * bins * bins, dtype=bool)
-        present[start] = True
-        first = np.flatnonzero(present)
-        box = (np.cumsum(present) - 1)[start]
-        box_interval = first // (bins * bins)
-        first_col, first_row = first % bins, (first // bins) % bins
-        c_lo = c_min[box_interval] + first_col * spread_c[box_interval] / bins
-        c_hi = np.where(first_col == bins - 1, c_max[box_interval] if n_active else c_lo,
-                        c_min[box_interval] + (first_col + 1) * spread_c[box_interval] / bins)
-        h_lo = h_min[box_interval] + first_row * spread_h[box_interval] / bins
-        h_hi = np.where(first_row == bins - 1, h_max[box_interval] if n_active else h_lo,
-                        h_min[box_interval] + (first_row + 1) * spread_h[box_interval] / bins)
-        low_side, high_side = 1.0 - _EDGE, 1.0 + _EDGE
-        while points.size:
-            n_boxes = box_interval.size
-            members = np.bincount(box, minlength=n_boxes)
-            tried = np.flatnonzero(members > _EXACT_POINTS)
-            settled = np.zeros(n_boxes, dtype=bool)
-            value = np.zeros(n_boxes)
-            if tried.size:
-                # a rectangle's corners, pushed out by a hair so rounding never leaves a point outside
-                box_t = active[box_interval[tried]]
-                lo_c, lo_h = c_lo[tried] * low_side, h_lo[tried] * low_side
-                hi_c, hi_h = c_hi[tried] * high_side, h_hi[tried] * high_side
-                n_lo = self.staffing.cells(group.name, box_t, lo_c, lo_c * lo_h)
-                n_hi = self.staffing.cells(group.name, box_t, hi_c, hi_c * hi_h)
-                cells += 2 * tried.size
-                agree = n_lo == n_hi
-                settled[tried[agree]] = True
-                value[tried[agree]] = n_lo[agree]
-            done = settled[box]
-            flat_required[points[done]] = value[box[done]]
-            by_point = (members <= _EXACT_POINTS)[box]
-            if np.any(by_point):
-                evaluate(points[by_point])
-            keep = ~done & ~by_point
-            points, box, c_pts, h_pts = points[keep], box[keep], c_pts[keep], h_pts[keep]
-            if not points.size:
-                break
-            # halve each open rectangle along its wider side (relative to its interval's spread)
-            open_box = np.zeros(n_boxes, dtype=bool)
-            open_box[box] = True
-            parents = np.flatnonzero(open_box)
-            t_p = box_interval[parents]
-            cut_c = ((c_hi[parents] - c_lo[parents]) / spread_c[t_p]
-                     >= (h_hi[parents] - h_lo[parents]) / spread_h[t_p])
-            mid = np.where(cut_c, 0.5 * (c_lo[parents] + c_hi[parents]),
-                           0.5 * (h_lo[parents] + h_hi[parents]))
-            slot = np.full(n_boxes, -1, dtype=np.int64)
-            slot[parents] = np.arange(parents.size)
-            p_of = slot[box]
-            upper = np.where(cut_c[p_of], c_pts > mid[p_of], h_pts > mid[p_of])
-            box = 2 * p_of + upper
-            new_c_lo = np.repeat(c_lo[parents], 2)
-            new_c_hi = np.repeat(c_hi[parents], 2)
-            new_h_lo = np.repeat(h_lo[parents], 2)
-            new_h_hi = np.repeat(h_hi[parents], 2)
-            lower_child, upper_child = np.arange(0, 2 * parents.size, 2), np.arange(1, 2 * parents.size, 2)
-            new_c_hi[lower_child] = np.where(cut_c, mid, c_hi[parents])
-            new_c_lo[upper_child] = np.where(cut_c, mid, c_lo[parents])
-            new_h_hi[lower_child] = np.where(cut_c, h_hi[parents], mid)
-            new_h_lo[upper_child] = np.where(cut_c, h_lo[parents], mid)
-            c_lo, c_hi, h_lo, h_hi = new_c_lo, new_c_hi, new_h_lo, new_h_hi
-            box_interval = np.repeat(t_p, 2)
+        net, cells = required_by_rectangles(contacts, workload, net_agents)
+        required = np.ceil(net / self.staffing.factor(group.name)[active][:, None] - 1e-9)
         self.evaluations += math.ceil(cells / max(t_count, 1))
-        labour = required.sum(axis=1) * group.cost_per_interval
+        labour = required.sum(axis=0) * group.cost_per_interval
         return labour, np.ones(count, dtype=bool)
 
     def _rows(self, gi: int, shares: np.ndarray, bound: tuple[np.ndarray, np.ndarray] | None
@@ -457,13 +359,224 @@ def _box_extremes(base_contacts: np.ndarray, base_workload: np.ndarray, d_contac
     return c_min, c_min * h_min, c_max, c_max * h_max, w_min
 
 
-_EXACT_POINTS = 8
-"""A rectangle of at most this many points is evaluated point by point (:meth:`_Model.table`)."""
+EXACT_POINTS = 8
+"""A rectangle of at most this many points is evaluated point by point."""
 
-_START_BINS = 16
-_EDGE = 1e-9
+START_BINS = 16
 """The first rectangles of an interval: its (λ, h) spread cut into this many × this many."""
-"""A rectangle of at most this many points is evaluated point by point (:meth:`_Model.table`)."""
+
+EDGE = 1e-9
+"""Relative push of a rectangle's corners outwards, so that rounding never leaves a point outside."""
+
+CHUNK_POINTS = 65_536
+"""Passes over every point run on blocks of about this many points (they stay in the cache)."""
+
+NetAgents = Callable[[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"], np.ndarray]
+
+def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agents: NetAgents, *,
+                           start_bins: int = START_BINS, exact_points: int = EXACT_POINTS,
+                           edge: float = EDGE, chunk_points: int = CHUNK_POINTS) -> tuple[np.ndarray, int]:
+    """Net agents at every (interval, combination) point from few staffing evaluations.
+
+    Parameters
+    ----------
+    contacts, workload : numpy.ndarray, shape (T, K)
+        Live contacts and workload (Erlangs) of each of K share combinations in T intervals
+        (interval-major).
+    net_agents : callable(contacts, workload, lower, upper) -> numpy.ndarray of int
+        Required net agents of single cells (1-D arrays); ``lower``/``upper`` are agents known to
+        bracket the answer (``None``: unknown). Must be non-decreasing in the contact count at a
+        fixed handle time ``h = workload / contacts`` and in ``h`` at a fixed contact count.
+    start_bins, exact_points, edge, chunk_points
+        Each interval's (λ, h) spread is first cut into ``start_bins × start_bins`` rectangles;
+        a rectangle of at most ``exact_points`` points is evaluated point by point; corners are
+        pushed out by ``edge`` (relative) so that rounding never leaves a point outside; the
+        passes over every point run on blocks of about ``chunk_points`` points (memory traffic).
+
+    Returns
+    -------
+    net : numpy.ndarray of int64, shape (T, K)
+        ``net_agents`` at every point (0 where the workload is 0) — the same as evaluating every
+        point, by the monotonicity (``tests/test_mix_rectangles.py`` checks it).
+    cells : int
+        Staffing evaluations made (points and corners).
+
+    Notes
+    -----
+    Required agents only rise with λ at a fixed h and with h at a fixed λ, so over a rectangle
+    ``[λ_lo, λ_hi] × [h_lo, h_hi]`` they lie between the values at ``(λ_lo, h_lo)`` and
+    ``(λ_hi, h_hi)``; where the two agree every point inside has that value (no evaluation).
+    Each interval's bounding rectangle is searched in full at its two corners; an interval whose
+    corners disagree is cut into ``start_bins²`` rectangles, and a rectangle whose corners
+    disagree is halved along its wider side (relative to its interval's spread). Every
+    evaluation inside a rectangle takes its parent's two corner values as the bracket of its
+    search (:func:`planner.queueing.required_agents` with ``bracket``): a lower corner that
+    reaches the parent's upper value settles the rectangle without its upper corner, and a
+    point or corner inside a bracket of one agent costs one probe of the queueing model.
+    """
+    n_t, n_k = contacts.shape
+    net = np.zeros((n_t, n_k), dtype=np.int64)
+    flat_net, flat_c, flat_w = net.ravel(), contacts.ravel(), workload.ravel()
+    cells = 0
+
+    def evaluate(c: np.ndarray, w: np.ndarray, lower: np.ndarray | None,
+                 upper: np.ndarray | None) -> np.ndarray:
+        nonlocal cells
+        cells += c.size
+        if not c.size:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(net_agents(c, w, lower, upper), dtype=np.int64)
+
+    step = max(1, chunk_points // max(n_k, 1))
+    blocks = [slice(a, min(n_t, a + step)) for a in range(0, n_t, step)]
+    # pass 1: each interval's extremes over its valid points; workload without contacts in full
+    c_min, h_min = np.full(n_t, np.inf), np.full(n_t, np.inf)
+    c_max, h_max = np.full(n_t, -np.inf), np.full(n_t, -np.inf)
+    odd_parts = []
+    for block in blocks:
+        c, w = contacts[block], workload[block]
+        busy = w > 0
+        valid = busy & (c > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = w / np.where(valid, c, 1.0)
+        c_min[block] = np.where(valid, c, np.inf).min(axis=1)
+        c_max[block] = np.where(valid, c, -np.inf).max(axis=1)
+        h_min[block] = np.where(valid, h, np.inf).min(axis=1)
+        h_max[block] = np.where(valid, h, -np.inf).max(axis=1)
+        odd_parts.append(np.flatnonzero((busy & ~valid).ravel()) + block.start * n_k)
+    odd = np.concatenate(odd_parts) if odd_parts else np.zeros(0, dtype=np.int64)
+    if odd.size:
+        flat_net[odd] = evaluate(flat_c[odd], flat_w[odd], None, None)
+    has_points = np.isfinite(c_min)
+    low_side, high_side = 1.0 - edge, 1.0 + edge
+    # each interval as one rectangle: its two corners, searched in full, bracket all its points
+    lo_t, hi_t = np.zeros(n_t, dtype=np.int64), np.zeros(n_t, dtype=np.int64)
+    rows = np.flatnonzero(has_points)
+    if rows.size:
+        lo_c, lo_h = c_min[rows] * low_side, h_min[rows] * low_side
+        hi_c, hi_h = c_max[rows] * high_side, h_max[rows] * high_side
+        lo_t[rows] = evaluate(lo_c, lo_c * lo_h, None, None)
+        hi_t[rows] = evaluate(hi_c, hi_c * hi_h, None, None)
+    open_t = has_points & (lo_t < hi_t)
+    spread_c = np.where(open_t, np.maximum(c_max - c_min, 1e-9), 1.0)
+    spread_h = np.where(open_t, np.maximum(h_max - h_min, 1e-12), 1.0)
+    c_min, h_min = np.where(has_points, c_min, 0.0), np.where(has_points, h_min, 0.0)
+    c_max, h_max = np.where(has_points, c_max, 0.0), np.where(has_points, h_max, 0.0)
+    # pass 2: the start rectangle of every point of an open interval, and their counts
+    bins = start_bins
+    per_t = bins * bins
+    start_of = np.empty((n_t, n_k), dtype=np.int32)
+    counts = np.zeros(n_t * per_t, dtype=np.int64)
+    for block in blocks:
+        c, w = contacts[block], workload[block]
+        valid = (w > 0) & (c > 0)
+        uniform = has_points[block] & ~open_t[block]
+        if uniform.any():
+            net[block][uniform] = np.where(valid[uniform], lo_t[block][uniform][:, None], 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = w / np.where(valid, c, 1.0)
+            col = np.minimum(bins * (c - c_min[block, None]) / spread_c[block, None], bins - 1)
+            row = np.minimum(bins * (h - h_min[block, None]) / spread_h[block, None], bins - 1)
+        local = (np.arange(block.stop - block.start, dtype=np.int32)[:, None] * bins
+                 + row.astype(np.int32)) * bins + col.astype(np.int32)
+        inside = valid & open_t[block, None]
+        local[~inside] = -1
+        start_of[block] = local
+        counts[block.start * per_t:block.stop * per_t] += np.bincount(
+            local[inside], minlength=(block.stop - block.start) * per_t)
+    # the start rectangles: bounds, bracket (the interval's corners), corners where > exact_points
+    first = np.flatnonzero(counts)
+    box_t = first // per_t
+    first_col, first_row = first % bins, (first // bins) % bins
+    c_lo = c_min[box_t] + first_col * spread_c[box_t] / bins
+    c_hi = np.where(first_col == bins - 1, c_max[box_t],
+                    c_min[box_t] + (first_col + 1) * spread_c[box_t] / bins)
+    h_lo = h_min[box_t] + first_row * spread_h[box_t] / bins
+    h_hi = np.where(first_row == bins - 1, h_max[box_t],
+                    h_min[box_t] + (first_row + 1) * spread_h[box_t] / bins)
+    b_lo, b_hi = lo_t[box_t], hi_t[box_t]
+
+    def corners(boxes: np.ndarray) -> None:
+        # evaluate the corners of ``boxes`` inside their bracket, narrowing it to them
+        if not boxes.size:
+            return
+        lo_c, lo_h = c_lo[boxes] * low_side, h_lo[boxes] * low_side
+        b_lo[boxes] = evaluate(lo_c, lo_c * lo_h, b_lo[boxes], b_hi[boxes])
+        rest = boxes[b_lo[boxes] < b_hi[boxes]]
+        if rest.size:
+            hi_c, hi_h = c_hi[rest] * high_side, h_hi[rest] * high_side
+            b_hi[rest] = evaluate(hi_c, hi_c * hi_h, b_lo[rest], b_hi[rest])
+
+    members = counts[first]
+    big = members > exact_points
+    corners(np.flatnonzero(big))
+    settled = b_lo == b_hi
+    by_point = ~settled & ~big
+    # pass 3: settled points take their rectangle's value; the rest are evaluated or go on
+    renumber = np.full(n_t * per_t, -1, dtype=np.int64)
+    renumber[first] = np.arange(first.size)
+    point_parts, open_parts = [], []
+    for block in blocks:
+        local = start_of[block].ravel()
+        at = np.flatnonzero(local >= 0)
+        box = renumber[local[at] + block.start * per_t]
+        at += block.start * n_k
+        done = settled[box]
+        flat_net[at[done]] = b_lo[box[done]]
+        one = by_point[box]
+        point_parts.append((at[one], box[one]))
+        rest = ~done & ~one
+        open_parts.append((at[rest], box[rest]))
+    if point_parts:
+        at = np.concatenate([p[0] for p in point_parts])
+        box = np.concatenate([p[1] for p in point_parts])
+        flat_net[at] = evaluate(flat_c[at], flat_w[at], b_lo[box], b_hi[box])
+    if not open_parts:
+        return net, cells
+    pos = np.concatenate([p[0] for p in open_parts])
+    box = np.concatenate([p[1] for p in open_parts])
+    c_pts = flat_c[pos]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h_pts = flat_w[pos] / c_pts
+    while pos.size:
+        # halve each open rectangle along its wider side (relative to its interval's spread)
+        n_boxes = box_t.size
+        open_box = np.zeros(n_boxes, dtype=bool)
+        open_box[box] = True
+        parents = np.flatnonzero(open_box)
+        t_p = box_t[parents]
+        cut_c = ((c_hi[parents] - c_lo[parents]) / spread_c[t_p]
+                 >= (h_hi[parents] - h_lo[parents]) / spread_h[t_p])
+        mid = np.where(cut_c, 0.5 * (c_lo[parents] + c_hi[parents]), 0.5 * (h_lo[parents] + h_hi[parents]))
+        slot = np.full(n_boxes, -1, dtype=np.int64)
+        slot[parents] = np.arange(parents.size)
+        p_of = slot[box]
+        upper = np.where(cut_c[p_of], c_pts > mid[p_of], h_pts > mid[p_of])
+        box = 2 * p_of + upper
+        new_c_lo, new_c_hi = np.repeat(c_lo[parents], 2), np.repeat(c_hi[parents], 2)
+        new_h_lo, new_h_hi = np.repeat(h_lo[parents], 2), np.repeat(h_hi[parents], 2)
+        lower_child, upper_child = np.arange(0, 2 * parents.size, 2), np.arange(1, 2 * parents.size, 2)
+        new_c_hi[lower_child] = np.where(cut_c, mid, c_hi[parents])
+        new_c_lo[upper_child] = np.where(cut_c, mid, c_lo[parents])
+        new_h_hi[lower_child] = np.where(cut_c, h_hi[parents], mid)
+        new_h_lo[upper_child] = np.where(cut_c, h_lo[parents], mid)
+        c_lo, c_hi, h_lo, h_hi = new_c_lo, new_c_hi, new_h_lo, new_h_hi
+        b_lo, b_hi = np.repeat(b_lo[parents], 2), np.repeat(b_hi[parents], 2)
+        box_t = np.repeat(t_p, 2)
+        # the children: corners of the big ones, then settle, evaluate or go on
+        members = np.bincount(box, minlength=box_t.size)
+        big = members > exact_points
+        corners(np.flatnonzero(big))
+        settled = b_lo == b_hi
+        done = settled[box]
+        flat_net[pos[done]] = b_lo[box[done]]
+        one = (~settled & ~big)[box]
+        if one.any():
+            at, boxes = pos[one], box[one]
+            flat_net[at] = evaluate(flat_c[at], flat_w[at], b_lo[boxes], b_hi[boxes])
+        keep = ~done & ~one
+        pos, box, c_pts, h_pts = pos[keep], box[keep], c_pts[keep], h_pts[keep]
+    return net, cells
 
 
 def group_cost_per_hour(scenario: Scenario, group: str) -> float:
@@ -668,24 +781,28 @@ def _staffing_curve(scenario: Scenario, intervals: pd.DatetimeIndex) -> _Staffin
         required = np.ceil(net / factor[None, :] - 1e-9)
         return required, ok
 
-    def cells(group: str, t: np.ndarray, contacts: np.ndarray, workload: np.ndarray) -> np.ndarray:
-        # ``curve`` of a voice/chat group for single cells: interval t[i] at (contacts[i], workload[i])
+    def net(group: str, contacts: np.ndarray, workload: np.ndarray,
+            bracket: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        # net agents of a voice/chat group for single cells (contacts[i], workload[i]), as ``curve``
         channel = scenario.channel(by_group[group].channel)
-        factor = 1.0 - shrink[t, channel_pos[channel.name]]
-        net = np.zeros(t.size, dtype=np.int64)
+        agents = np.zeros(contacts.size, dtype=np.int64)
         busy = workload > 0
         if busy.any():
             load = workload[busy]
             aht = load * interval_seconds / np.where(contacts[busy] > 0, contacts[busy], 1.0)
-            net[busy] = np.asarray(queueing.required_agents(
+            agents[busy] = np.asarray(queueing.required_agents(
                 load, aht, channel.service_level, channel.answer_seconds,
                 max_occupancy=channel.max_occupancy, max_asa_seconds=channel.max_asa_seconds,
                 patience_seconds=channel.patience_seconds, max_abandon=channel.max_abandon,
                 concurrency=channel.concurrency, definition=channel.service_level_definition,
+                bracket=None if bracket is None else (bracket[0][busy], bracket[1][busy]),
             ), dtype=np.int64)
-        return np.ceil(net / factor - 1e-9)
+        return agents
 
-    return _Staffing(rows=curve, cells=cells)
+    def factor(group: str) -> np.ndarray:
+        return 1.0 - shrink[:, channel_pos[by_group[group].channel]]
+
+    return _Staffing(rows=curve, net=net, factor=factor)
 
 
 def deferred_net_agents(workload_seconds: np.ndarray, is_open: np.ndarray, response_hours: float,
@@ -774,7 +891,8 @@ class _Staffing:
     """The group staffing curve over (K combinations, T intervals) arrays."""
 
     rows: Callable[[str, np.ndarray, np.ndarray, bool], tuple[np.ndarray, np.ndarray]]
-    cells: Callable[[str, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    net: Callable[..., np.ndarray]
+    factor: Callable[[str], np.ndarray]
 
 
 # ---------------------------------------------------------------------------------------------
