@@ -1250,6 +1250,9 @@ def _required_erlang_a(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatA
 
     start = np.ones(a.size)
     queue_target = ~np.isnan(sl) | ~np.isnan(asa)
+    if known_fail is not None:  # a bracket from monotonicity: start at its bottom
+        queue_target[:] = False
+        start = np.maximum(known_fail + 1.0, 1.0)
     if np.any(queue_target):
         qi = np.flatnonzero(queue_target)
         aq = a[qi]

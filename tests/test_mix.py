@@ -1,4 +1,4 @@
-"""Tests of the human/automation mix recommendation (planner/mix.py, issue 6).
+"""Tests of the human/automation mix recommendation (the planner/mix package, issue 6).
 
 The references are independent of the search: every combination of the candidate grid is costed
 by calling ``demand.live_demand`` + ``staffing.requirements`` directly, and the recommendation
@@ -134,10 +134,9 @@ def test_cheapest_also_when_the_optimum_is_interior():
     assert exact_costs(scenario, recommended(result))[0] == pytest.approx(best, rel=1e-9)
 
 
-def test_branch_and_bound_finds_the_same_minimum(coupled_reference, monkeypatch):
+def test_branch_and_bound_finds_the_same_minimum(coupled_reference):
     """Forcing the branch-and-bound path (no outright enumeration) gives the grid minimum too."""
-    monkeypatch.setattr(mix, "SEARCH_METHOD", "branch")
-    result = mix.recommend_mix(coupled_scenario())
+    result = mix.recommend_mix(coupled_scenario(), options=mix.SearchOptions(search="branch"))
     total, _, _ = exact_costs(coupled_scenario(), recommended(result))
     assert total == pytest.approx(coupled_reference[0], rel=1e-9)
 
@@ -455,10 +454,9 @@ def test_without_deflections_nothing_moves():
     assert (result.pairs["recommended_share"] == 0.0).all()
 
 
-def test_a_stopped_branch_and_bound_is_not_called_optimal(monkeypatch):
-    monkeypatch.setattr(mix, "SEARCH_METHOD", "branch")
-    monkeypatch.setattr(mix, "BRANCH_TIME_LIMIT_SECONDS", 0.0)
-    result = mix.recommend_mix(coupled_scenario())
+def test_a_stopped_branch_and_bound_is_not_called_optimal():
+    options = mix.SearchOptions(search="branch", branch_time_limit_seconds=0.0)
+    result = mix.recommend_mix(coupled_scenario(), options=options)
     assert result.status == "feasible"
     assert result.summary["proved_optimal"] == 0.0
     assert "not proved the grid minimum" in result.message
@@ -489,11 +487,10 @@ def test_tables_from_rectangles_equal_every_combination(step):
     assert checked > 50
 
 
-def test_the_recommendation_is_the_same_with_either_table(monkeypatch):
+def test_the_recommendation_is_the_same_with_either_table():
     scenario = build_small_scenario()
     fast = mix.recommend_mix(scenario)
-    monkeypatch.setattr(mix, "TABLE_METHOD", "every")
-    every = mix.recommend_mix(scenario)
+    every = mix.recommend_mix(scenario, options=mix.SearchOptions(table="every"))
     pd.testing.assert_frame_equal(fast.pairs, every.pairs)
     pd.testing.assert_frame_equal(fast.frontier, every.frontier)
     pd.testing.assert_frame_equal(fast.sensitivity, every.sensitivity)
