@@ -8,6 +8,7 @@ inside, and every evaluation inside a rectangle is bracketed by its corners.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -16,7 +17,10 @@ EXACT_POINTS = 8
 """A rectangle of at most this many points is evaluated point by point."""
 
 START_BINS = 16
-"""The first rectangles of an interval: its (λ, h) spread cut into this many × this many."""
+"""The first rectangles of an interval: its (λ, h) spread cut into at most this many × this many."""
+
+POINTS_PER_START_BIN = 32
+"""… and into fewer where an interval has fewer than this many points per first rectangle."""
 
 EDGE = 1e-9
 """Relative push of a rectangle's corners outwards, so that rounding never leaves a point outside."""
@@ -27,7 +31,7 @@ CHUNK_POINTS = 65_536
 NetAgents = Callable[[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"], np.ndarray]
 
 def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agents: NetAgents, *,
-                           start_bins: int = START_BINS, exact_points: int = EXACT_POINTS,
+                           start_bins: int | None = None, exact_points: int = EXACT_POINTS,
                            edge: float = EDGE, chunk_points: int = CHUNK_POINTS) -> tuple[np.ndarray, int]:
     """Net agents at every (interval, combination) point from few staffing evaluations.
 
@@ -41,7 +45,9 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
         bracket the answer (``None``: unknown). Must be non-decreasing in the contact count at a
         fixed handle time ``h = workload / contacts`` and in ``h`` at a fixed contact count.
     start_bins, exact_points, edge, chunk_points
-        Each interval's (λ, h) spread is first cut into ``start_bins × start_bins`` rectangles;
+        Each interval's (λ, h) spread is first cut into ``start_bins × start_bins`` rectangles
+        (default: :data:`START_BINS`, fewer for fewer than :data:`POINTS_PER_START_BIN` points
+        per rectangle);
         a rectangle of at most ``exact_points`` points is evaluated point by point; corners are
         pushed out by ``edge`` (relative) so that rounding never leaves a point outside; the
         passes over every point run on blocks of about ``chunk_points`` points (memory traffic).
@@ -116,7 +122,7 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
     c_min, h_min = np.where(has_points, c_min, 0.0), np.where(has_points, h_min, 0.0)
     c_max, h_max = np.where(has_points, c_max, 0.0), np.where(has_points, h_max, 0.0)
     # pass 2: the start rectangle of every point of an open interval, and their counts
-    bins = start_bins
+    bins = start_bins or max(1, min(START_BINS, round(math.sqrt(n_k / POINTS_PER_START_BIN))))
     per_t = bins * bins
     start_of = np.empty((n_t, n_k), dtype=np.int32)
     counts = np.zeros(n_t * per_t, dtype=np.int64)
