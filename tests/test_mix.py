@@ -513,3 +513,27 @@ def test_deferred_rows_equal_deferred_staffing_row_by_row():
                                           channel.max_occupancy)["net_agents"]
         np.testing.assert_array_equal(got, want)
     assert fast.sum() > 0
+
+
+def test_one_pair_escalating_into_a_closed_channel_leaves_the_others_free():
+    """Pairs of different segments share a ``live_demand`` call when the basis is built; when
+    one of them cannot move (its escalations would reach closed voice), only that one is kept at
+    0 and the others' basis is the one of calling ``live_demand`` for them alone."""
+    deflections = (Deflection("tech", "email", 0.0, 0.5, "voice"),
+                   Deflection("retail", "voice", 0.2, 0.5, "voice", automation_cost_per_attempt=0.3))
+    scenario = build_small_scenario(deflections=deflections, mix=MixSettings(grid_step=0.25))
+    model = mix._build_model(scenario)
+    blocked, free = model.pairs
+    assert (blocked.segment, blocked.channel) == ("tech", "email")
+    assert blocked.grid.tolist() == [0.0] and "while that channel is closed" in blocked.excluded_reason
+    assert free.grid.size > 1
+    alone = {("tech", "email"): 0.0, ("retail", "voice"): float(free.grid.max())}
+    base = demand.live_demand(scenario, {("tech", "email"): 0.0, ("retail", "voice"): 0.0})
+    moved = demand.live_demand(scenario, alone)
+    voice = next(gi for gi, g in enumerate(model.groups) if g.name == "voice")
+    # only retail's voice rows move (one per interval, in interval order)
+    rows = ((base["channel"] == "voice") & (base["segment"] == "retail")).to_numpy()
+    expected = ((moved["live_contacts"].to_numpy()[rows] - base["live_contacts"].to_numpy()[rows])
+                / free.grid.max())
+    np.testing.assert_array_equal(model.groups[voice].d_contacts[1], expected)
+    assert np.any(expected != 0)

@@ -16,7 +16,7 @@ from planner.types import Deflection, InputError, Scenario
 
 from .curve import _Staffing, _staffing_curve
 from .options import SearchOptions
-from .rectangles import required_by_rectangles
+from .rectangles import CHUNK_POINTS, required_by_rectangles
 
 DEFAULT_COST_PER_HOUR = 25.0
 """Hourly labour cost of a staffing group without shift templates, currency units per agent-hour
@@ -134,23 +134,33 @@ class _Model:
         combos = np.array(list(itertools.product(*grids)), dtype=float).reshape(count, len(grids))
         active = np.flatnonzero((group.base_workload > 0)
                                 | np.any([np.abs(group.d_workload[pi]) > 0 for pi in scope], axis=0))
-        # the points, interval-major, with exactly the arithmetic of _rows
-        contacts = np.broadcast_to(group.base_contacts[active][:, None], (active.size, count)).copy()
-        workload = np.broadcast_to(group.base_workload[active][:, None], (active.size, count)).copy()
-        for j, pi in enumerate(scope):
-            contacts += combos[:, j][None, :] * group.d_contacts[pi][active][:, None]
-            workload += combos[:, j][None, :] * group.d_workload[pi][active][:, None]
-        np.maximum(contacts, 0.0, out=contacts)
-        np.maximum(workload, 0.0, out=workload)
+        # the points, interval-major, with exactly the arithmetic of _rows (built block by block)
+        contacts = np.empty((active.size, count))
+        workload = np.empty((active.size, count))
+        step = max(1, CHUNK_POINTS // max(count, 1))
+        for first in range(0, active.size, step):
+            rows = active[first:first + step]
+            c = np.broadcast_to(group.base_contacts[rows][:, None], (rows.size, count)).copy()
+            w = np.broadcast_to(group.base_workload[rows][:, None], (rows.size, count)).copy()
+            for j, pi in enumerate(scope):
+                c += combos[:, j][None, :] * group.d_contacts[pi][rows][:, None]
+                w += combos[:, j][None, :] * group.d_workload[pi][rows][:, None]
+            np.maximum(c, 0.0, out=c)
+            np.maximum(w, 0.0, out=w)
+            contacts[first:first + step], workload[first:first + step] = c, w
 
         def net_agents(c: np.ndarray, w: np.ndarray, lower: np.ndarray | None,
                        upper: np.ndarray | None) -> np.ndarray:
             return self.staffing.net(group.name, c, w, None if lower is None else (lower, upper))
 
         net, cells = required_by_rectangles(contacts, workload, net_agents)
-        required = np.ceil(net / self.staffing.factor(group.name)[active][:, None] - 1e-9)
+        factor = self.staffing.factor(group.name)[active]
+        total = np.zeros(count)  # Σ over intervals of whole agents: exact in any order
+        for first in range(0, active.size, step):
+            block = slice(first, first + step)
+            total += np.ceil(net[block] / factor[block][:, None] - 1e-9).sum(axis=0)
         self.evaluations += math.ceil(cells / max(t_count, 1))
-        labour = required.sum(axis=0) * group.cost_per_interval
+        labour = total * group.cost_per_interval
         return labour, np.ones(count, dtype=bool)
 
     def _rows(self, gi: int, shares: np.ndarray, bound: tuple[np.ndarray, np.ndarray] | None
@@ -290,8 +300,6 @@ def _build_pairs(scenario: Scenario, containment_drop: float) -> tuple[Scenario,
     return scenario, pairs
 
 
-_KEYS = ["interval_start", "channel", "segment"]
-
 
 def _live(scenario: Scenario, shares: Mapping[tuple[str, str], float]) -> pd.DataFrame:
     from planner import demand
@@ -307,7 +315,7 @@ def _requirements(scenario: Scenario, live: pd.DataFrame) -> pd.DataFrame:
 
 def _build_model(scenario: Scenario, containment_drop: float = 0.0,
                  options: SearchOptions | None = None) -> _Model:
-    """Affine demand basis per group from ``1 + n_pairs`` calls of ``demand.live_demand``.
+    """Affine demand basis per group from ``1 + max pairs per segment`` calls of ``live_demand``.
 
     ``live_demand`` is affine in the shares (attempts = s·offered; contained, escalated and direct
     contacts are fixed fractions of the attempts), so live contacts and workload of any share
@@ -315,13 +323,19 @@ def _build_model(scenario: Scenario, containment_drop: float = 0.0,
     """
     scenario, pairs = _build_pairs(scenario, containment_drop)
     zero = {(p.segment, p.channel): 0.0 for p in pairs}
-    base = _live(scenario, zero).set_index(_KEYS)
-    group_of_row = np.array([scenario.group_of(ch, seg).name
-                             for ch, seg in zip(base.index.get_level_values("channel"),
-                                                base.index.get_level_values("segment"), strict=True)])
+    # live_demand's rows come in one fixed order (interval, channel, segment): aligned by position
+    base = _live(scenario, zero)
+    names: dict[tuple[str, str], str] = {}
+    for key in zip(base["channel"], base["segment"], strict=True):
+        if key not in names:
+            names[key] = scenario.group_of(*key).name
+    group_of_row = np.array([names[key] for key in zip(base["channel"], base["segment"], strict=True)])
+    segment_of_row = base["segment"].to_numpy()
     intervals = scenario.settings.interval_starts()
     interval_hours = scenario.settings.interval_minutes / 60.0
-    row_interval = intervals.get_indexer(base.index.get_level_values("interval_start"))
+    row_interval = intervals.get_indexer(base["interval_start"])
+    base_contacts = base["live_contacts"].to_numpy(float)
+    base_workload = base["live_workload_erlangs"].to_numpy(float)
 
     def per_group(values: np.ndarray, name: str) -> np.ndarray:
         mask = group_of_row == name
@@ -334,28 +348,49 @@ def _build_model(scenario: Scenario, containment_drop: float = 0.0,
         groups.append(_Group(
             name=g.name, kind=scenario.channel(g.channel).kind,
             cost_per_interval=group_cost_per_hour(scenario, g.name) * interval_hours,
-            base_contacts=per_group(base["live_contacts"].to_numpy(float), g.name),
-            base_workload=per_group(base["live_workload_erlangs"].to_numpy(float), g.name),
+            base_contacts=per_group(base_contacts, g.name), base_workload=per_group(base_workload, g.name),
         ))
-    for pi, p in enumerate(pairs):
-        top = float(p.grid.max())
-        if top <= 0.0 or p.offered <= 0.0:
-            continue
+    # A row of segment s depends only on the shares of segment s, so pairs of different segments
+    # move together in one call (the k-th pair of every segment) and each reads its own segment's
+    # rows; a call that live_demand rejects is retried pair by pair.
+    movable = [pi for pi, p in enumerate(pairs) if float(p.grid.max()) > 0.0 and p.offered > 0.0]
+    by_segment: dict[str, list[int]] = {}
+    for pi in movable:
+        by_segment.setdefault(pairs[pi].segment, []).append(pi)
+    batches = [[members[k] for members in by_segment.values() if k < len(members)]
+               for k in range(max((len(m) for m in by_segment.values()), default=0))]
+    frames: dict[int, pd.DataFrame] = {}
+    for batch in batches:
         shares = dict(zero)
-        shares[(p.segment, p.channel)] = top
+        for pi in batch:
+            shares[(pairs[pi].segment, pairs[pi].channel)] = float(pairs[pi].grid.max())
         try:
-            frame = _live(scenario, shares).set_index(_KEYS).reindex(base.index).fillna(0.0)
+            frame = _live(scenario, shares)
         except InputError:
-            # e.g. escalations reaching a closed voice/chat channel: any share > 0 is invalid
-            p.grid = np.array([0.0])
-            p.upper = 0.0
-            d = p.deflection
-            p.excluded_reason = (f"self-service is not possible: its escalations would reach "
-                                 f"{d.escalation_channel} while that channel is closed")
+            for pi in batch:
+                alone = dict(zero)
+                alone[(pairs[pi].segment, pairs[pi].channel)] = float(pairs[pi].grid.max())
+                try:
+                    frames[pi] = _live(scenario, alone)
+                except InputError:
+                    # e.g. escalations reaching a closed voice/chat channel: any share > 0 is invalid
+                    p = pairs[pi]
+                    p.grid = np.array([0.0])
+                    p.upper = 0.0
+                    p.excluded_reason = (f"self-service is not possible: its escalations would reach "
+                                         f"{p.deflection.escalation_channel} while that channel is closed")
             continue
-        dc = (frame["live_contacts"].to_numpy(float) - base["live_contacts"].to_numpy(float)) / top
-        dw = (frame["live_workload_erlangs"].to_numpy(float)
-              - base["live_workload_erlangs"].to_numpy(float)) / top
+        for pi in batch:
+            frames[pi] = frame
+    for pi in movable:
+        if pi not in frames:
+            continue
+        p = pairs[pi]
+        top = float(p.grid.max())
+        own = segment_of_row == p.segment
+        frame = frames[pi]
+        dc = np.where(own, (frame["live_contacts"].to_numpy(float) - base_contacts) / top, 0.0)
+        dw = np.where(own, (frame["live_workload_erlangs"].to_numpy(float) - base_workload) / top, 0.0)
         for group in groups:
             gc, gw = per_group(dc, group.name), per_group(dw, group.name)
             if np.any(np.abs(gc) > 1e-12) or np.any(np.abs(gw) > 1e-12):

@@ -34,10 +34,14 @@ def _breakdown(scenario: Scenario, shares: Mapping[tuple[str, str], float]) -> _
     live = _live(scenario, shares)
     requirements = _requirements(scenario, live)
     interval_hours = scenario.settings.interval_minutes / 60.0
-    live = live.assign(group=[scenario.group_of(c, s).name
-                              for c, s in zip(live["channel"], live["segment"], strict=True)])
+    names: dict[tuple[str, str], str] = {}
+    for key in zip(live["channel"], live["segment"], strict=True):
+        if key not in names:
+            names[key] = scenario.group_of(*key).name
+    live = live.assign(group=[names[key] for key in zip(live["channel"], live["segment"], strict=True)])
     req = requirements[["interval_start", "group", "required_scheduled"]].copy()
-    req["cost_per_hour"] = [group_cost_per_hour(scenario, g) for g in req["group"]]
+    prices = {g: group_cost_per_hour(scenario, g) for g in req["group"].unique()}
+    req["cost_per_hour"] = req["group"].map(prices).astype(float)
     merged = live.merge(req, on=["interval_start", "group"], how="left")
     merged["required_scheduled"] = merged["required_scheduled"].fillna(0.0)
     key = [merged["interval_start"], merged["group"]]
