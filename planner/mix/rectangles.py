@@ -69,9 +69,9 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
     corners disagree is cut into ``start_bins²`` rectangles, and a rectangle whose corners
     disagree is halved along its wider side (relative to its interval's spread). Every
     evaluation inside a rectangle takes its parent's two corner values as the bracket of its
-    search (:func:`planner.queueing.required_agents` with ``bracket``): a lower corner that
-    reaches the parent's upper value settles the rectangle without its upper corner, and a
-    point or corner inside a bracket of one agent costs one probe of the queueing model.
+    search (:func:`planner.queueing.required_agents` with ``bracket``); a half shares one corner
+    with its parent, so it costs one corner evaluation at most, and a point or corner inside a
+    bracket of one agent costs one probe of the queueing model.
     """
     n_t, n_k = contacts.shape
     net = np.zeros((n_t, n_k), dtype=np.int64)
@@ -154,17 +154,22 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
     h_hi = np.where(first_row == bins - 1, h_max[box_t],
                     h_min[box_t] + (first_row + 1) * spread_h[box_t] / bins)
     b_lo, b_hi = lo_t[box_t], hi_t[box_t]
+    # whether b_lo / b_hi is the value *at* the rectangle's lower / upper corner (not just a bound)
+    lo_exact = np.zeros(box_t.size, dtype=bool)
+    hi_exact = np.zeros(box_t.size, dtype=bool)
 
     def corners(boxes: np.ndarray) -> None:
-        # evaluate the corners of ``boxes`` inside their bracket, narrowing it to them
-        if not boxes.size:
-            return
-        lo_c, lo_h = c_lo[boxes] * low_side, h_lo[boxes] * low_side
-        b_lo[boxes] = evaluate(lo_c, lo_c * lo_h, b_lo[boxes], b_hi[boxes])
-        rest = boxes[b_lo[boxes] < b_hi[boxes]]
-        if rest.size:
-            hi_c, hi_h = c_hi[rest] * high_side, h_hi[rest] * high_side
-            b_hi[rest] = evaluate(hi_c, hi_c * hi_h, b_lo[rest], b_hi[rest])
+        # the corners of ``boxes`` not known yet, inside their bracket (narrowing it to them)
+        low = boxes[~lo_exact[boxes]]
+        if low.size:
+            lo_c, lo_h = c_lo[low] * low_side, h_lo[low] * low_side
+            b_lo[low] = evaluate(lo_c, lo_c * lo_h, b_lo[low], b_hi[low])
+            lo_exact[low] = True
+        high = boxes[(b_lo[boxes] < b_hi[boxes]) & ~hi_exact[boxes]]
+        if high.size:
+            hi_c, hi_h = c_hi[high] * high_side, h_hi[high] * high_side
+            b_hi[high] = evaluate(hi_c, hi_c * hi_h, b_lo[high], b_hi[high])
+            hi_exact[high] = True
 
     members = counts[first]
     big = members > exact_points
@@ -221,6 +226,9 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
         new_h_lo[upper_child] = np.where(cut_c, h_lo[parents], mid)
         c_lo, c_hi, h_lo, h_hi = new_c_lo, new_c_hi, new_h_lo, new_h_hi
         b_lo, b_hi = np.repeat(b_lo[parents], 2), np.repeat(b_hi[parents], 2)
+        # a lower child shares its parent's lower corner, an upper child its upper corner
+        lo_exact = np.tile(np.array([True, False]), parents.size)
+        hi_exact = ~lo_exact
         box_t = np.repeat(t_p, 2)
         # the children: corners of the big ones, then settle, evaluate or go on
         members = np.bincount(box, minlength=box_t.size)
