@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-EXACT_POINTS = 8
+EXACT_POINTS = 4
 """A rectangle of at most this many points is evaluated point by point."""
 
 START_BINS = 16
