@@ -3,7 +3,8 @@
 Required agents only rise with the contact count at a fixed handle time and with the handle time
 at a fixed contact count (Erlang C, Erlang A and the chat model; ``tests/test_mix.py`` checks it),
 so a rectangle of points whose two bounding corners need the same agents needs no evaluation
-inside, and every evaluation inside a rectangle is bracketed by its corners.
+inside, and every evaluation inside a rectangle is bracketed by its corners
+(``tests/test_mix_rectangles.py`` checks the result equals evaluating every point).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ CHUNK_POINTS = 65_536
 """Passes over every point run on blocks of about this many points (they stay in the cache)."""
 
 NetAgents = Callable[[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"], np.ndarray]
+"""``net_agents(contacts, workload, lower, upper)``: required net agents of single cells, searched
+between ``lower`` and ``upper`` when given (see :func:`required_by_rectangles`)."""
+
 
 def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agents: NetAgents, *,
                            start_bins: int | None = None, exact_points: int = EXACT_POINTS,
