@@ -106,7 +106,8 @@ def test_rectangles_equal_every_point(kind, settings):
     workload = np.maximum(base_w[:, None] + d_w.T @ shares.T, 0.0)
     workload[3] = 0.0                                       # no work in this interval
     contacts[5, :] = contacts[5, 0]
-    workload[5, :] = workload[5, 0]                         # one point, repeated
+    workload[5, :] = workload[5, 0]                         # one point, repeated …
+    contacts[5, :4] = 0.0                                   # … and work without contacts
     contacts[7, :10] = 0.0                                  # work without contacts
     workload[9, 3:] = 0.0                                   # contacts without work
     net_agents = net_of(TARGETS[kind])
@@ -114,6 +115,7 @@ def test_rectangles_equal_every_point(kind, settings):
     busy = workload > 0
     every = np.zeros(contacts.shape, dtype=np.int64)
     every[busy] = net_agents(contacts[busy], workload[busy], None, None)
+    assert every[5, 0] > 0 and every[5, 4] > 0  # work without contacts needs agents too
     np.testing.assert_array_equal(fast, every)
     if not settings:  # with the defaults, fewer evaluations than points
         assert cells < busy.sum() / 2

@@ -135,7 +135,8 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
         valid = (w > 0) & (c > 0)
         uniform = has_points[block] & ~open_t[block]
         if uniform.any():
-            net[block][uniform] = np.where(valid[uniform], lo_t[block][uniform][:, None], 0)
+            view = net[block]  # (work without contacts keeps its own value from pass 1)
+            view[uniform] = np.where(valid[uniform], lo_t[block][uniform][:, None], view[uniform])
         with np.errstate(invalid="ignore", divide="ignore"):
             h = w / np.where(valid, c, 1.0)
             col = np.minimum(bins * (c - c_min[block, None]) / spread_c[block, None], bins - 1)
