@@ -187,26 +187,25 @@ def required_by_rectangles(contacts: np.ndarray, workload: np.ndarray, net_agent
     point_parts, open_parts = [], []
     for block in blocks:
         local = start_of[block].ravel()
-        at = np.flatnonzero(local >= 0)
-        box = renumber[local[at] + block.start * per_t]
-        at += block.start * n_k
+        inner = np.flatnonzero(local >= 0)
+        box = renumber[local[inner] + block.start * per_t]
+        at = inner + block.start * n_k
         done = settled[box]
         flat_net[at[done]] = b_lo[box[done]]
         one = by_point[box]
         point_parts.append((at[one], box[one]))
         rest = ~done & ~one
-        open_parts.append((at[rest], box[rest]))
+        c_rest = contacts[block].ravel()[inner[rest]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h_rest = workload[block].ravel()[inner[rest]] / c_rest  # as the handle time of pass 2
+        open_parts.append((at[rest], box[rest], c_rest, h_rest))
     if point_parts:
         at = np.concatenate([p[0] for p in point_parts])
         box = np.concatenate([p[1] for p in point_parts])
         flat_net[at] = evaluate(flat_c[at], flat_w[at], b_lo[box], b_hi[box])
     if not open_parts:
         return net, cells
-    pos = np.concatenate([p[0] for p in open_parts])
-    box = np.concatenate([p[1] for p in open_parts])
-    c_pts = flat_c[pos]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h_pts = flat_w[pos] / c_pts
+    pos, box, c_pts, h_pts = (np.concatenate([p[k] for p in open_parts]) for k in range(4))
     while pos.size:
         # halve each open rectangle along its wider side (relative to its interval's spread)
         n_boxes = box_t.size
