@@ -157,7 +157,7 @@ def run_mix(module: Any, scenario: Any, table: str | None) -> Any:
         module.TABLE_METHOD = "boxes"
 
 
-def part_b(revisions: list[str], every: bool) -> None:
+def part_b(revisions: list[str], every: bool, repeat: int) -> None:
     scenario = read_workbook(WEEK)
     results = {}
     runs: list[tuple[str, Any, str | None]] = [("rectangles, bracketed (now)", mix, "boxes")]
@@ -169,12 +169,19 @@ def part_b(revisions: list[str], every: bool) -> None:
             print(f"  (b) baseline {revision}: no planner/mix there, skipped")
             continue
         runs.append((f"{revision} (git)", old, None))
+    warm = read_workbook(DAY)  # imports and first calls outside the timings, for every row alike
+    for _, module, method in runs:
+        run_mix(module, warm, method)
     for label, module, method in runs:
-        load_before = os.getloadavg()[0]
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = run_mix(module, scenario, method)
-        results[label] = (result, time.perf_counter() - wall, time.process_time() - cpu,
-                          max(load_before, os.getloadavg()[0]))
+        best: tuple[Any, float, float, float] | None = None
+        for _ in range(repeat):
+            load_before = os.getloadavg()[0]
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = run_mix(module, scenario, method)
+            timing = (result, time.perf_counter() - wall, time.process_time() - cpu,
+                      max(load_before, os.getloadavg()[0]))
+            best = timing if best is None or timing[2] < best[2] else best
+        results[label] = best
     first = results["rectangles, bracketed (now)"]
     same = all(all(r[0].pairs[c].equals(first[0].pairs[c])
                    for c in ("recommended_share", "total_cost_recommended", "human_fte_recommended"))
@@ -184,7 +191,8 @@ def part_b(revisions: list[str], every: bool) -> None:
              f"{r[3]:.1f}"] for label, r in results.items()]
     table(f"(b) mix search, week sample — same recommendation, sensitivity and frontier on every row: "
           f"{same}; "
-          f"now {first[1]:.1f} s wall, {first[2]:.1f} s CPU; issue baseline "
+          f"now {first[1]:.1f} s wall, {first[2]:.1f} s CPU (best of {repeat}, after a warm-up on the day "
+          f"sample); issue baseline "
           f"{ISSUE_MIX_SECONDS[0]:g}–{ISSUE_MIX_SECONDS[1]:g} s, target ≤ 3 s",
           ["search", "wall s", "CPU s", "CPU / now", "evaluations", "load (1 min)"], rows)
 
@@ -396,6 +404,7 @@ def main() -> None:
     parser.add_argument("--baseline", default="main,0661e13",
                         help="git revisions (comma-separated) whose planner/mix is a 'before' row of (b); "
                              "0661e13 is before issue 14")
+    parser.add_argument("--repeat", type=int, default=2, help="(b): runs per row, the best CPU is shown")
     parser.add_argument("--no-every", action="store_true",
                         help="(b) without the every-combination row (the slowest, ~20 s)")
     parser.add_argument("--make-venv", action="store_true")
@@ -407,7 +416,7 @@ def main() -> None:
     if "a" not in skip:
         part_a()
     if "b" not in skip:
-        part_b([r for r in args.baseline.split(",") if r], not args.no_every)
+        part_b([r for r in args.baseline.split(",") if r], not args.no_every, max(1, args.repeat))
     if "c" not in skip:
         part_c(args.sweep_points, args.serial_points or args.sweep_points, args.workers)
     if "d" not in skip:
