@@ -910,15 +910,22 @@ def _erlang_c_pass(k: FloatArray, a: FloatArray, aht: FloatArray, sl: FloatArray
 
 
 def _required_erlang_c(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatArray, occ: FloatArray,
-                       asa: FloatArray, cap: FloatArray) -> tuple[IntArray, NDArray[np.bool_]]:
+                       asa: FloatArray, cap: FloatArray, known_fail: FloatArray | None = None
+                       ) -> tuple[IntArray, NDArray[np.bool_]]:
     """Smallest ``k`` (all ``a > 0``) meeting the Erlang C targets; also a flag for cells over ``cap``.
 
     Start at the square-root staffing guess, evaluate ``B`` there exactly, then walk with
-    ``B(k+1) = A B / (k + 1 + A B)`` upward or ``B(k-1) = k B / (A (1 - B))`` downward.
+    ``B(k+1) = A B / (k + 1 + A B)`` upward or ``B(k-1) = k B / (A (1 - B))`` downward. With
+    ``known_fail`` (a count known to miss a target in each cell, e.g. from monotonicity; a cap
+    known to pass is ``cap``) the walk starts one above it and only goes up.
     """
     lower = np.maximum(np.floor(a) + 1.0, np.floor(a / occ))
-    beta = _halfin_whitt_beta(a, aht, sl, t, asa)
-    start = np.maximum(lower, np.floor(a + beta * np.sqrt(a)) - 1.0)
+    if known_fail is None:
+        beta = _halfin_whitt_beta(a, aht, sl, t, asa)
+        start = np.maximum(lower, np.floor(a + beta * np.sqrt(a)) - 1.0)
+    else:
+        lower = np.maximum(lower, known_fail + 1.0)
+        start = lower
     b = _erlang_b_excess(start, a)[0]
     ok = _erlang_c_pass(start, a, aht, sl, t, occ, asa, b)
     answer = start.copy()
@@ -951,8 +958,8 @@ def _required_erlang_c(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatA
 
 def _search(slacks: Callable[[NDArray[np.intp], FloatArray], tuple[NDArray[np.bool_], FloatArray]],
             start: FloatArray, lower: FloatArray, upper: FloatArray,
-            first_step_scale: tuple[FloatArray, FloatArray] | None = None
-            ) -> tuple[FloatArray, NDArray[np.bool_]]:
+            first_step_scale: tuple[FloatArray, FloatArray] | None = None, *,
+            upper_passes: bool = False) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Smallest integer in ``[lower, upper]`` meeting every target, for all cells at once.
 
     ``slacks(idx, n)`` returns whether each cell meets every target and one row per target
@@ -968,7 +975,9 @@ def _search(slacks: Callable[[NDArray[np.intp], FloatArray], tuple[NDArray[np.bo
     step down from above is doubled (the margins are concave in ``n``), and after eight probes the
     bracket is bisected.
     Every answer ``n`` passes and ``n - 1`` fails (or ``n = lower``). Also returns a flag for cells
-    where even ``upper`` fails.
+    where even ``upper`` fails. With ``upper_passes`` (``upper`` is known to meet every target, and
+    ``lower - 1`` to miss one — a bracket from monotonicity) ``upper`` is never probed, and a
+    bracket of one (``upper = lower``) needs no probe at all.
     """
     size = start.size
     answer = np.empty(size)
@@ -977,13 +986,23 @@ def _search(slacks: Callable[[NDArray[np.intp], FloatArray], tuple[NDArray[np.bo
     idx = np.arange(size)
     low, up_cap = lower.copy(), upper.copy()
     lo = lower - 1.0  # largest value known to fail (lower - 1: none yet)
-    hi = np.full(size, np.inf)  # smallest value known to pass
+    hi = upper.copy() if upper_passes else np.full(size, np.inf)  # smallest value known to pass
     px = np.full(size, np.nan)
     pf: FloatArray | None = None
     step = np.ones(size)
     scale = first_step_scale
     x = np.clip(start, lower, upper)
     rounds = 0
+    if upper_passes:
+        x = np.minimum(x, np.maximum(lower, upper - 1.0))
+        known = upper <= lower
+        if np.any(known):
+            answer[known] = upper[known]
+            keep = np.flatnonzero(~known)
+            idx, x, lo, hi, px, step, low, up_cap = (
+                v[keep] for v in (idx, x, lo, hi, px, step, low, up_cap))
+            if scale is not None:
+                scale = (scale[0][keep], np.take(scale[1], keep, axis=1))
     while idx.size:
         ok, f = slacks(idx, x)
         if pf is None:
@@ -1047,7 +1066,8 @@ def required_agents(load: ArrayLike, aht_seconds: ArrayLike, service_level: Arra
                     max_asa_seconds: ArrayLike | None = None, patience_seconds: ArrayLike | None = None,
                     max_abandon: ArrayLike | None = None, *, concurrency: ArrayLike = 1,
                     definition: ServiceLevelDefinition = "offered",
-                    slowdown: float = DEFAULT_CHAT_SLOWDOWN) -> IntArray:
+                    slowdown: float = DEFAULT_CHAT_SLOWDOWN,
+                    bracket: tuple[ArrayLike, ArrayLike] | None = None) -> IntArray:
     """Smallest whole number of agents per cell that meets every target given.
 
     Parameters
@@ -1075,6 +1095,13 @@ def required_agents(load: ArrayLike, aht_seconds: ArrayLike, service_level: Arra
         Service-level definition with abandonment (see :func:`service_level`).
     slowdown : float
         Chat handle-time growth per extra session (≥ 0).
+    bracket : (array_like, array_like), optional
+        ``(lower, upper)`` agents per cell known to hold the answer — e.g. the answers at two
+        points that bound this one in contact count and handle time, between which required
+        agents are monotone. The search then runs inside the bracket only (``upper`` is taken
+        as meeting every target and ``lower - 1`` as missing one, without probing them; equal
+        ends need no probe), so the answer is the same as without it whenever the bracket is
+        right, in fewer evaluations. Not checked: a wrong bracket gives a wrong answer.
 
     Returns
     -------
@@ -1106,9 +1133,11 @@ def required_agents(load: ArrayLike, aht_seconds: ArrayLike, service_level: Arra
     pat = _patience(patience_seconds)
     ab = _target("max_abandon", max_abandon, low=0.0, high=1.0, high_open=True)
     conc, factor = _chat_factor(concurrency, slowdown)
-    arrays = np.broadcast_arrays(a, aht, sl, t, occ, asa, pat, ab, conc, factor)
+    known = (np.nan, np.nan) if bracket is None else (_as_float("bracket lower", bracket[0]),
+                                                        _as_float("bracket upper", bracket[1]))
+    arrays = np.broadcast_arrays(a, aht, sl, t, occ, asa, pat, ab, conc, factor, *known)
     shape = arrays[0].shape
-    a, aht, sl, t, occ, asa, pat, ab, conc, factor = (
+    a, aht, sl, t, occ, asa, pat, ab, conc, factor, known_low, known_high = (
         np.ascontiguousarray(x, dtype=np.float64).ravel() for x in arrays)
     sl = np.where(np.isnan(t), np.nan, sl)
     t = np.where(np.isnan(sl), 0.0, t)
@@ -1129,18 +1158,33 @@ def required_agents(load: ArrayLike, aht_seconds: ArrayLike, service_level: Arra
     cap = np.ceil(slot_load) + 100.0 * np.ceil(np.sqrt(slot_load)) + 1000.0
     slots = np.zeros(a.size)
     over = np.zeros(a.size, dtype=bool)
+    fail_below: FloatArray | None = None
+    if bracket is not None:
+        # agents in [lower, upper] ⇔ sessions in ((lower − 1)·c, upper·c]; equal ends are the answer
+        _check("bracket lower", known_low, low=0.0)
+        _check("bracket upper", known_high, low=0.0)
+        if np.any(known_high < known_low):
+            cell = int(np.flatnonzero(known_high < known_low)[0])
+            raise ValueError(f"bracket upper must be ≥ bracket lower (cell {cell})")
+        settled = pos & (known_high == known_low)
+        slots[settled] = known_high[settled] * conc[settled]
+        pos = pos & ~settled
+        cap = np.where(pos, known_high * conc, cap)
+        fail_below = np.maximum(known_low - 1.0, 0.0) * conc
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         erl_c = np.flatnonzero(pos & no_patience)
         if erl_c.size:
             k, too_many = _required_erlang_c(slot_load[erl_c], slot_aht[erl_c], sl[erl_c], t[erl_c],
-                                             occ[erl_c], asa[erl_c], cap[erl_c])
+                                             occ[erl_c], asa[erl_c], cap[erl_c],
+                                             None if fail_below is None else fail_below[erl_c])
             slots[erl_c] = k
             over[erl_c] = too_many
         erl_a = np.flatnonzero(pos & ~no_patience)
         if erl_a.size:
             k, too_many = _required_erlang_a(slot_load[erl_a], slot_aht[erl_a], sl[erl_a], t[erl_a],
                                              occ[erl_a], asa[erl_a], pat[erl_a], ab[erl_a], cap[erl_a],
-                                             definition)
+                                             definition,
+                                             None if fail_below is None else fail_below[erl_a])
             slots[erl_a] = k
             over[erl_a] = too_many
     if np.any(over):
@@ -1154,12 +1198,15 @@ def required_agents(load: ArrayLike, aht_seconds: ArrayLike, service_level: Arra
 
 def _required_erlang_a(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatArray, occ: FloatArray,
                        asa: FloatArray, pat: FloatArray, ab: FloatArray, cap: FloatArray,
-                       definition: str) -> tuple[FloatArray, NDArray[np.bool_]]:
+                       definition: str, known_fail: FloatArray | None = None
+                       ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Smallest agents meeting Erlang A targets (all ``a > 0``): exact, safeguarded secant search.
 
     The start is one agent below the largest of: the square-root staffing guess for the
     service-level/ASA targets (Erlang C; abandonment usually lowers the answer), ``A / max_occupancy``
-    and the fluid answer ``A (1 - max_abandon)`` for an abandonment cap.
+    and the fluid answer ``A (1 - max_abandon)`` for an abandonment cap. With ``known_fail`` (a
+    count known to miss a target per cell) ``cap`` is taken as known to pass, and the search runs
+    strictly between the two.
     """
     key = "sl_" + definition
     want_sl = bool(np.any(~np.isnan(sl)))
@@ -1203,6 +1250,9 @@ def _required_erlang_a(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatA
 
     start = np.ones(a.size)
     queue_target = ~np.isnan(sl) | ~np.isnan(asa)
+    if known_fail is not None:  # a bracket from monotonicity: start at its bottom
+        queue_target[:] = False
+        start = np.maximum(known_fail + 1.0, 1.0)
     if np.any(queue_target):
         qi = np.flatnonzero(queue_target)
         aq = a[qi]
@@ -1219,5 +1269,9 @@ def _required_erlang_a(a: FloatArray, aht: FloatArray, sl: FloatArray, t: FloatA
     # (an overshoot brackets the answer, and the secant then closes in from both sides).
     root_a = np.sqrt(a)
     down = [1.2, 1.0] + ([0.6] if want_sl else []) + ([0.6] if want_asa else [])
+    if known_fail is not None:
+        return _search(slacks, start, np.maximum(known_fail + 1.0, 1.0), cap,
+                       first_step_scale=(0.5 * root_a, np.array(down)[:, None] * root_a),
+                       upper_passes=True)
     return _search(slacks, start, np.ones(a.size), cap,
                    first_step_scale=(0.5 * root_a, np.array(down)[:, None] * root_a))

@@ -1,4 +1,4 @@
-"""Tests of the human/automation mix recommendation (planner/mix.py, issue 6).
+"""Tests of the human/automation mix recommendation (the planner/mix package, issue 6).
 
 The references are independent of the search: every combination of the candidate grid is costed
 by calling ``demand.live_demand`` + ``staffing.requirements`` directly, and the recommendation
@@ -134,10 +134,9 @@ def test_cheapest_also_when_the_optimum_is_interior():
     assert exact_costs(scenario, recommended(result))[0] == pytest.approx(best, rel=1e-9)
 
 
-def test_branch_and_bound_finds_the_same_minimum(coupled_reference, monkeypatch):
+def test_branch_and_bound_finds_the_same_minimum(coupled_reference):
     """Forcing the branch-and-bound path (no outright enumeration) gives the grid minimum too."""
-    monkeypatch.setattr(mix, "SEARCH_METHOD", "branch")
-    result = mix.recommend_mix(coupled_scenario())
+    result = mix.recommend_mix(coupled_scenario(), options=mix.SearchOptions(search="branch"))
     total, _, _ = exact_costs(coupled_scenario(), recommended(result))
     assert total == pytest.approx(coupled_reference[0], rel=1e-9)
 
@@ -455,10 +454,9 @@ def test_without_deflections_nothing_moves():
     assert (result.pairs["recommended_share"] == 0.0).all()
 
 
-def test_a_stopped_branch_and_bound_is_not_called_optimal(monkeypatch):
-    monkeypatch.setattr(mix, "SEARCH_METHOD", "branch")
-    monkeypatch.setattr(mix, "BRANCH_TIME_LIMIT_SECONDS", 0.0)
-    result = mix.recommend_mix(coupled_scenario())
+def test_a_stopped_branch_and_bound_is_not_called_optimal():
+    options = mix.SearchOptions(search="branch", branch_time_limit_seconds=0.0)
+    result = mix.recommend_mix(coupled_scenario(), options=options)
     assert result.status == "feasible"
     assert result.summary["proved_optimal"] == 0.0
     assert "not proved the grid minimum" in result.message
@@ -489,11 +487,10 @@ def test_tables_from_rectangles_equal_every_combination(step):
     assert checked > 50
 
 
-def test_the_recommendation_is_the_same_with_either_table(monkeypatch):
+def test_the_recommendation_is_the_same_with_either_table():
     scenario = build_small_scenario()
     fast = mix.recommend_mix(scenario)
-    monkeypatch.setattr(mix, "TABLE_METHOD", "every")
-    every = mix.recommend_mix(scenario)
+    every = mix.recommend_mix(scenario, options=mix.SearchOptions(table="every"))
     pd.testing.assert_frame_equal(fast.pairs, every.pairs)
     pd.testing.assert_frame_equal(fast.frontier, every.frontier)
     pd.testing.assert_frame_equal(fast.sensitivity, every.sensitivity)
@@ -516,3 +513,27 @@ def test_deferred_rows_equal_deferred_staffing_row_by_row():
                                           channel.max_occupancy)["net_agents"]
         np.testing.assert_array_equal(got, want)
     assert fast.sum() > 0
+
+
+def test_one_pair_escalating_into_a_closed_channel_leaves_the_others_free():
+    """Pairs of different segments share a ``live_demand`` call when the basis is built; when
+    one of them cannot move (its escalations would reach closed voice), only that one is kept at
+    0 and the others' basis is the one of calling ``live_demand`` for them alone."""
+    deflections = (Deflection("tech", "email", 0.0, 0.5, "voice"),
+                   Deflection("retail", "voice", 0.2, 0.5, "voice", automation_cost_per_attempt=0.3))
+    scenario = build_small_scenario(deflections=deflections, mix=MixSettings(grid_step=0.25))
+    model = mix._build_model(scenario)
+    blocked, free = model.pairs
+    assert (blocked.segment, blocked.channel) == ("tech", "email")
+    assert blocked.grid.tolist() == [0.0] and "while that channel is closed" in blocked.excluded_reason
+    assert free.grid.size > 1
+    alone = {("tech", "email"): 0.0, ("retail", "voice"): float(free.grid.max())}
+    base = demand.live_demand(scenario, {("tech", "email"): 0.0, ("retail", "voice"): 0.0})
+    moved = demand.live_demand(scenario, alone)
+    voice = next(gi for gi, g in enumerate(model.groups) if g.name == "voice")
+    # only retail's voice rows move (one per interval, in interval order)
+    rows = ((base["channel"] == "voice") & (base["segment"] == "retail")).to_numpy()
+    expected = ((moved["live_contacts"].to_numpy()[rows] - base["live_contacts"].to_numpy()[rows])
+                / free.grid.max())
+    np.testing.assert_array_equal(model.groups[voice].d_contacts[1], expected)
+    assert np.any(expected != 0)
