@@ -16,9 +16,8 @@ from planner.people import Contract
 from planner.roster.model import build_tour_model
 from planner.roster.solve import (
     canonical_break_chain,
-    fix_breaks_to_chains,
+    canonical_break_rules,
     relax_shift_integrality,
-    reopen,
     solve_tour_model,
 )
 from planner.roster.tours import anonymous_profiles
@@ -149,30 +148,41 @@ def test_canonical_chain_moves_off_the_middle_when_the_rules_require_it() -> Non
     )
 
 
-def test_breaks_fixed_to_the_chain_are_a_restriction_and_reopen_gives_the_bounds_back() -> None:
+def test_breaks_fixed_to_the_chain_are_a_restriction_with_the_same_tour_classes() -> None:
     work = mail_week()
     profiles = anonymous_profiles((FIVE_DAYS,), ["email"], HOURLY_WEEK)
     need = np.zeros(HOURLY_WEEK.interval_count, dtype=int)
 
-    def model():  # type: ignore[no-untyped-def]
-        return build_tour_model(need, [MAIL], MAIL_BREAKS, HOURLY_WEEK, "email", profiles,
+    def model(rules):  # type: ignore[no-untyped-def]
+        return build_tour_model(need, [MAIL], rules, HOURLY_WEEK, "email", profiles,
                                 [p.cap for p in profiles], deferred=work, deferred_block=1)
 
-    free = model()
+    free = model(MAIL_BREAKS)
     free_optimum = integer_optimum(free.problem, HOURLY_WEEK)
-    restricted = model()
-    bounds = {v.name: v.upBound for v in restricted.base.y.values()}
-    closed = fix_breaks_to_chains(restricted)
-    chain = canonical_break_chain(restricted.base.plans[0])
-    assert closed and all(restricted.base.y[k].upBound == 0 for k in restricted.base.y if k[3] != chain[k[2]])
+    narrowed = canonical_break_rules(free, MAIL_BREAKS)
+    chain = canonical_break_chain(free.base.plans[0])
+    assert [(r.earliest_start_offset_minutes, r.latest_start_offset_minutes) for r in narrowed] == [
+        (p * 60, p * 60) for p in chain
+    ]
+    restricted = model(narrowed)
+    assert restricted.classes == free.classes  # where breaks sit does not change the tour classes
+    assert len(restricted.base.y) < len(free.base.y)
     restricted_optimum = integer_optimum(restricted.problem, HOURLY_WEEK)
     assert restricted_optimum >= free_optimum - 1e-6
-    # every break of the restricted optimum sits on the chain, and it is a solution of the full model
+    # its breaks sit on the chain, and its values are a solution of the free model
     taken = {k: round(v.varValue) for k, v in restricted.base.y.items() if round(v.varValue or 0) > 0}
     assert taken and all(k[3] == chain[k[2]] for k in taken)
-    reopen(closed)
-    assert {v.name: v.upBound for v in restricted.base.y.values()} == bounds
-    assert all(c.valid(1e-6) for c in restricted.problem._constraints.values())
+    for name in ("x", "y", "skip"):
+        for key, var in getattr(free.base, name).items():
+            source = getattr(restricted.base, name).get(key)
+            var.varValue = source.varValue if source is not None else 0.0
+    for key, var in free.tours.items():
+        var.varValue = restricted.tours[key].varValue
+    for name in ("done", "work_done", "late", "over", "short"):
+        for key, var in getattr(free.base, name).items():
+            var.varValue = getattr(restricted.base, name)[key].varValue
+    assert all(c.valid(1e-6) for c in free.problem._constraints.values())
+    assert pulp.value(free.problem.objective) == pytest.approx(restricted_optimum)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -216,7 +226,8 @@ def test_relaxed_phase_one_of_the_email_week_bounds_the_restricted_one() -> None
                              [p.cap for p in profiles], deferred=work)
     relax_shift_integrality(model)
     free = integer_optimum(model.problem, HOURLY_WEEK)
-    closed = fix_breaks_to_chains(model)
-    fixed = integer_optimum(model.problem, HOURLY_WEEK)
-    reopen(closed)
+    fixed_model = build_tour_model(need, [MAIL], canonical_break_rules(model, MAIL_BREAKS), HOURLY_WEEK,
+                                   "email", profiles, [p.cap for p in profiles], deferred=work)
+    relax_shift_integrality(fixed_model)
+    fixed = integer_optimum(fixed_model.problem, HOURLY_WEEK)
     assert free <= fixed + 1e-6

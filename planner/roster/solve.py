@@ -41,13 +41,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import pulp
 
-from planner.roster.model import MULTI_SKILL_TOUR_COST, TourModel, solved_tour_counts
+from planner.roster.model import MULTI_SKILL_TOUR_COST, TourModel, build_tour_model, solved_tour_counts
 from planner.roster.tours import WEEKEND_DAYS, band_of_start, start_minute
 from planner.scheduling import DeferredWork, build_group_model, independent_parts
 from planner.shifts import TemplatePlan
@@ -106,27 +106,56 @@ def canonical_break_chain(plan: TemplatePlan) -> tuple[int, ...]:
     return min(best.values())[1]
 
 
-def fix_breaks_to_chains(model: TourModel) -> dict[pulp.LpVariable, float | None]:
-    """Close every break placement off its template's :func:`canonical_break_chain` (upper bound 0).
+def canonical_break_rules(
+    model: TourModel, break_rules: Sequence[BreakRule]
+) -> list[BreakRule]:
+    """``break_rules`` with each window narrowed to its :func:`canonical_break_chain` offset."""
+    minutes = model.base.settings.interval_minutes
+    offsets: dict[tuple[str, str], int] = {}
+    for plan in model.base.plans:
+        for activity, position in zip(plan.activities, canonical_break_chain(plan), strict=True):
+            offsets[(plan.name, activity.activity)] = position * minutes
+    narrowed = []
+    for rule in break_rules:
+        offset = offsets.get((rule.template, rule.activity))
+        if offset is None:
+            narrowed.append(rule)
+        else:
+            narrowed.append(
+                replace(rule, earliest_start_offset_minutes=offset, latest_start_offset_minutes=offset)
+            )
+    return narrowed
 
-    Returns the closed variables with their previous upper bounds, for :func:`reopen`. Each shift
-    then takes its breaks at the canonical offsets (or skips a soft one): a *restriction* of the
-    model, whose solutions are solutions of the full model.
-    """
+
+def _tours_with_canonical_breaks(
+    model: TourModel,
+    need: np.ndarray,
+    templates: Sequence[ShiftTemplate],
+    break_rules: Sequence[BreakRule],
+    settings: Settings,
+    deferred: DeferredWork,
+    time_limit_seconds: float,
+    target: float,
+) -> tuple[dict[int, int] | None, str]:
+    """Phase 1 of the model whose breaks sit at their canonical places: tours per class of ``model``."""
     base = model.base
-    chains = [canonical_break_chain(plan) for plan in base.plans]
-    closed: dict[pulp.LpVariable, float | None] = {}
-    for (t, _s, j, p), var in base.y.items():
-        if p != chains[t][j]:
-            closed[var] = var.upBound
-            var.upBound = 0
-    return closed
-
-
-def reopen(closed: Mapping[pulp.LpVariable, float | None]) -> None:
-    """Give back the upper bounds :func:`fix_breaks_to_chains` took."""
-    for var, bound in closed.items():
-        var.upBound = bound
+    fixed = build_tour_model(
+        need, templates, canonical_break_rules(model, break_rules), settings, base.group, model.profiles,
+        model.caps, deferred=deferred,
+    )
+    index = {(c.profile, c.template, c.band, c.days): k for k, c in enumerate(model.classes)}
+    relax_shift_integrality(fixed)
+    result = solve(fixed.problem, settings, time_limit_seconds=time_limit_seconds, gap=target)
+    if not result.has_solution:
+        return None, result.message
+    tours: dict[int, int] = {}
+    for k, n in solved_tour_counts(fixed).items():
+        c = fixed.classes[k]
+        key = (c.profile, c.template, c.band, c.days)
+        if key not in index:  # classes do not depend on break places; never expected
+            return None, f"tour class {key} of the canonical-break model is not in the model"
+        tours[index[key]] = n
+    return tours, result.message
 
 
 def band_counts(model: TourModel, tours: Mapping[int, int]) -> dict[tuple[int, int, int], int]:
@@ -357,19 +386,13 @@ def solve_tour_model(
     fixed_message = ""
     fixed_tours: dict[int, int] | None = None
     if deferred is not None and not (first.has_solution and first.gap <= target):
-        # the tours with every break at its canonical place (a restriction: same classes, fewer columns)
-        closed = fix_breaks_to_chains(model)
+        # the tours with every break at its canonical place (a restriction: same classes, a third
+        # of the columns — built as its own model, so presolve starts from the smaller one)
         reserve_at = deadline - time_limit_seconds * (1 - TOUR_PHASE_SHARE)  # phase 2's share stays
-        fixed = solve(
-            model.problem,
-            settings,
-            time_limit_seconds=max(reserve_at - time.perf_counter(), 0.5),
-            gap=target,
+        fixed_limit = max(reserve_at - time.perf_counter(), 0.5)
+        fixed_tours, fixed_message = _tours_with_canonical_breaks(
+            model, need, templates, break_rules, settings, deferred, fixed_limit, target
         )
-        reopen(closed)
-        if fixed.has_solution:
-            fixed_tours = solved_tour_counts(model)
-            fixed_message = fixed.message
     if first_tours is None and day_shifts is None and fixed_tours is None:
         first = solve(
             model.problem,
