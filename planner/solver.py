@@ -112,7 +112,8 @@ def combine(results: list[SolveResult], rel_gap: float | None = None) -> SolveRe
     status is the worst one (error < no solution < infeasible < feasible < optimal) — except that
     with ``rel_gap`` given, sub-problems that all have a solution are ``optimal`` together when the
     summed objective is within ``rel_gap`` of the summed bound (what "optimal" means here: proved
-    within the requested gap), even if a small one alone is not.
+    within the requested gap), even if a small one alone is not. The warm starts' objectives add
+    up when every sub-problem had one (else NaN).
     """
     if not results:
         return SolveResult(SolveStatus.optimal, 0.0, 0.0, 0.0, 0.0, "nothing to solve")
@@ -125,9 +126,11 @@ def combine(results: list[SolveResult], rel_gap: float | None = None) -> SolveRe
     if (rel_gap is not None and status == SolveStatus.feasible and math.isfinite(gap) and gap <= rel_gap
             and all(r.has_solution for r in results)):
         status = SolveStatus.optimal
+    starts = [r.start_objective for r in results]
     return SolveResult(status, objective, bound, gap,
                        math.fsum(r.seconds for r in results),
-                       "; ".join(r.message for r in results if r.message))
+                       "; ".join(r.message for r in results if r.message),
+                       math.fsum(starts) if all(math.isfinite(v) for v in starts) else math.nan)
 
 
 def solve(problem: pulp.LpProblem, settings: Settings, *, solver: str | None = None,
