@@ -64,7 +64,7 @@ def test_partial_warm_start_is_completed() -> None:
     problem, x, y = small_mip()
     result = solve(problem, SETTINGS, start={x: 1})  # y completed: the cheapest cover with x = 1 is y = 2
     assert result.start_objective == pytest.approx(7.4)
-    assert result.objective == pytest.approx(6.6)
+    assert result.objective == pytest.approx(6.6) and y.value() == 3
 
 
 def test_infeasible_warm_start_is_reported_and_solved_cold() -> None:
@@ -163,7 +163,8 @@ def _same_schedule(a: scheduling.ScheduleResult, b: scheduling.ScheduleResult) -
     assert a.explanations == b.explanations and a.model_size == b.model_size
 
 
-def test_schedule_groups_on_two_workers_match_serial(small: Scenario, local_executor: ex.DaskExecutor) -> None:
+def test_schedule_groups_on_two_workers_match_serial(small: Scenario,
+                                                     local_executor: ex.DaskExecutor) -> None:
     required = _requirements(small)
     assert len(small.staffing_groups) >= 2
     serial = scheduling.schedule_scenario(small, required)
