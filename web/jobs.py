@@ -31,7 +31,7 @@ from models import (
     plan_to_document,
     scenario_from_document,
 )
-from models.codec import frame_to_table
+from models.codec import frame_to_table, table_to_frame
 from models.tables import utc_now
 from planner.types import InputError, Scenario
 from web.export import shift_records
@@ -182,6 +182,11 @@ class JobRunner:
             overrides = dict(record.overrides or {})
             scenario = load_scenario(record)
             scenario_id = record.id
+            latest = session.scalars(select(PlanRecord).where(PlanRecord.scenario_id == scenario_id)
+                                     .order_by(PlanRecord.created_at.desc()).limit(1)).first()
+            # the warm start of the re-plan: the shifts of the scenario's latest plan
+            previous = table_to_frame(((latest.results or {}).get("schedule") or {}).get("shifts")) \
+                if latest is not None else None
         self._update(job_id, state="running", started_at=utc_now(), percent=1.0,
                      message="reading the scenario")
         last = {"percent": 1.0, "message": "", "at": 0.0}
@@ -195,7 +200,7 @@ class JobRunner:
                 last.update(percent=percent, message=message, at=now)
                 self._update(job_id, percent=percent, message=new_message)
 
-        plan = run_plan(scenario, progress=progress)
+        plan = run_plan(scenario, progress=progress, previous_shifts=previous)
         status = _solve_status(plan)
         if status in FAILED_SOLVE_STATUSES:
             solve = plan.schedule.solve
