@@ -25,8 +25,10 @@ from planner import scheduling, staffing
 from planner.demand import live_demand
 from planner.people import Agent, Contract
 from planner.roster import roster_scenario
+from planner.roster.model import build_tour_model
 from planner.roster.roster import linked_groups
 from planner.roster.tours import agent_profiles
+from planner.roster.warm_start import previous_tour_counts, tour_start
 from planner.scheduling.warm_start import model_start, shift_start_counts
 from planner.solver import SolveStatus, solve
 from planner.types import BreakRule, Channel, Scenario, Segment, Settings, ShiftTemplate
@@ -236,3 +238,26 @@ def test_roster_sets_on_two_workers_match_serial(local_executor: ex.DaskExecutor
     # the people cap carried from service to claims holds on the cluster too: 5 + 1 people for them
     worked = parallel.schedule.shifts.groupby("group")["agent"].nunique()
     assert worked.get("service", 0) + worked.get("claims", 0) <= 6
+
+
+def test_previous_roster_maps_onto_tour_classes_and_is_accepted() -> None:
+    scenario = _three_groups()
+    required = _roster_requirements(scenario)
+    rostered = roster_scenario(scenario, required)
+    sales = rostered.schedule.per_group["sales"]
+    assert sales.status == SolveStatus.optimal
+    settings = scenario.settings
+    profiles = agent_profiles(scenario.agents, scenario.contracts, settings)
+    local = [p for p in profiles if "sales" in p.groups]
+    need = required[required["group"] == "sales"]["required_scheduled"].to_numpy(dtype=int)
+    model = build_tour_model(need, scenario.templates_of("sales"), (), settings, "sales", local,
+                             [p.cap for p in local])
+    counts = previous_tour_counts(model, rostered.schedule.shifts)
+    people = rostered.schedule.shifts.query("group == 'sales'")["agent"].nunique()
+    assert sum(counts.values()) == people > 0  # every sales person-week is a tour of the new model
+    start = tour_start(model, rostered.schedule.shifts)
+    result = solve(model.problem, settings, start=start)
+    assert "accepted" in result.message
+    # the completed start is the previous roster's group (its tours, shifts and breaks): same cost
+    assert result.start_objective == pytest.approx(sales.objective, rel=1e-9)
+    assert result.objective <= result.start_objective + 1e-9
