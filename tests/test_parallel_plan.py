@@ -261,3 +261,26 @@ def test_previous_roster_maps_onto_tour_classes_and_is_accepted() -> None:
     # the completed start is the previous roster's group (its tours, shifts and breaks): same cost
     assert result.start_objective == pytest.approx(sales.objective, rel=1e-9)
     assert result.objective <= result.start_objective + 1e-9
+
+
+# -- time limits of units that share one limit ---------------------------------------------------------
+
+
+def test_unit_time_limits_share_the_workers_time_by_weight() -> None:
+    # one worker: each unit its share of the budget (40 s by 3 : 1)
+    assert ex.unit_time_limits(40.0, [3.0, 1.0], workers=1) == pytest.approx((30.0, 10.0))
+    # two workers, two units: 80 worker-seconds by 3 : 1, no unit above the stage's own 40 s
+    assert ex.unit_time_limits(40.0, [3.0, 1.0], workers=2) == pytest.approx((40.0, 20.0))
+    # more workers than units: only as many run at once as there are units
+    assert ex.unit_time_limits(40.0, [1.0, 1.0], workers=8) == pytest.approx((40.0, 40.0))
+    limits = ex.unit_time_limits(10.0, [5.0, 1.0, 1.0, 1.0, 2.0], workers=2)
+    assert max(limits) <= 10.0 and sum(limits) <= 2 * 10.0 + 1e-9
+    assert ex.unit_time_limits(10.0, [0.0, 0.0], workers=1) == pytest.approx((5.0, 5.0))
+    assert ex.unit_time_limits(10.0, [1000.0, 1.0], workers=1)[1] == pytest.approx(0.5)  # the floor
+
+
+@pytest.mark.parametrize(("budget", "weights", "workers"), [(0.0, [1.0], 1), (10.0, [-1.0], 1),
+                                                            (10.0, [1.0], 0), (10.0, [math.nan], 1)])
+def test_unit_time_limits_refuse_bad_arguments(budget: float, weights: list[float], workers: int) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        ex.unit_time_limits(budget, weights, workers)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.executor import unit_time_limits
 from planner.people import Agent
 from planner.roster.assign import assign_profile
 from planner.roster.explain import explain_people_shortfall, why_no_tour
@@ -312,8 +313,10 @@ def roster_scenario(
     executor : planner.executor.SerialExecutor or DaskExecutor, optional
         Where the tour models run. Serially (the default) the groups are solved one after another
         in sheet order, each with a share of what is left of the time limit. On a cluster, the
-        sets of groups that share no people profile (:func:`linked_groups`) run as units at once,
-        each with its share of the limit by the size of its models, its groups in sheet order.
+        sets of groups that share no people profile (:func:`linked_groups`) run as units,
+        ``workers`` at a time, each with its share of the workers' time by the size of its models
+        (:func:`planner.executor.unit_time_limits`: the stage keeps to the limit in wall-clock
+        time), its groups in sheet order.
 
     Returns
     -------
@@ -370,10 +373,10 @@ def roster_scenario(
     parallel = executor is not None and executor.kind != "serial" and len(components) > 1
     if parallel:
         by_group = {w.group: w for w in works}
-        total = sum(w.weight for w in works) or 1.0
-        units = [ComponentUnit(tuple(by_group[g] for g in component),
-                               budget * sum(by_group[g].weight for g in component) / total)
-                 for component in components]
+        limits = unit_time_limits(budget, [sum(by_group[g].weight for g in c) for c in components],
+                                  executor.worker_count())
+        units = [ComponentUnit(tuple(by_group[g] for g in component), limit)
+                 for component, limit in zip(components, limits, strict=True)]
         if progress:
             progress(0.0, f"tours of {len(units)} independent sets of groups {executor.spec.describe()}")
 

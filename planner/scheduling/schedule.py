@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from planner.executor import unit_time_limits
 from planner.scheduling.deferred import DeferredWork, deferred_lateness
 from planner.scheduling.expansion import coverage_from_schedule, expand_schedule
 from planner.scheduling.explanations import _explain_lateness, _when, explain_shortfall
@@ -380,9 +381,11 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
     Time: ``settings.solver_time_limit_seconds`` bounds the solver time of the whole schedule.
     On one worker (serial) the groups run one after another, each with a fair share of what is
     left (time an easy group does not use passes on to the later ones). On a cluster of several
-    workers every group is a unit at once, with its share of the limit by the size of its model
-    (its integer columns, :func:`planner.scheduling.parts._part_weights`): the solver time summed
-    over the groups stays within the limit, the wall time drops with the workers.
+    workers every group is a unit, ``workers`` of them at a time, each with its share of the
+    workers' time by the size of its model (its integer columns,
+    :func:`planner.scheduling.parts._part_weights`; :func:`planner.executor.unit_time_limits`):
+    the stage keeps to the limit in wall-clock time, and a group that closes its gap early ends
+    early.
 
     Parameters
     ----------
@@ -422,8 +425,8 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
     solved: list[ScheduleResult] = []
     if parallel:
         weights = np.asarray([_unit_weight(u, settings) for u in units], dtype=float)
-        timed = [replace(u, time_limit_seconds=max(budget * float(w / weights.sum()), min(0.5, budget)))
-                 for u, w in zip(units, weights, strict=True)]
+        limits = unit_time_limits(budget, weights, executor.worker_count())
+        timed = [replace(u, time_limit_seconds=limit) for u, limit in zip(units, limits, strict=True)]
         if progress:
             progress(0.0, f"scheduling {len(units)} groups {executor.spec.describe()}")
 
