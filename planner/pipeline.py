@@ -195,6 +195,8 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
                                                            progress=shift_report, executor=executor,
                                                            previous_shifts=previous_shifts)
             timings["schedule"] = time.perf_counter() - started
+            if previous_shifts is not None:
+                notes.append(_warm_start_note(schedule_result))
             roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings,
                                                  executor)
             if roster_result is not None:
@@ -238,6 +240,17 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     return Plan(scenario=scenario, live=live, requirements=requirements, schedule=schedule_result,
                 mix=mix_result, kpis=kpis, timings=timings, status=status, coverage=coverage,
                 explanations=tuple(notes), roster=roster_result)
+
+
+def _warm_start_note(result: Any) -> str:
+    """What became of the warm start, per group (a line of the plan's notes)."""
+    groups = result.per_group
+    started = [g for g, r in groups.items() if math.isfinite(getattr(r, "start_objective", math.nan))]
+    if not started:
+        return ("Re-plan: the previous plan's shifts did not fit this scenario's templates or "
+                "horizon; solved from scratch.")
+    return (f"Re-plan: the day-by-day schedule started from the previous plan's shifts in "
+            f"{len(started)} of {len(groups)} group(s) ({', '.join(started)}; MIP warm start).")
 
 
 def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, report: Progress,

@@ -79,19 +79,13 @@ def model_start(model: GroupModel, counts: dict[tuple[str, int], int],
     Returns
     -------
     dict of pulp.LpVariable to float
-        Every ``x[t, s]`` of the model: the previous count, else 0. Empty when no previous shift
-        maps onto the model (then there is no start to speak of).
+        Every ``x[t, s]`` of the model: the previous count, else 0 (a part of the horizon where
+        the previous plan had no shift starts from none). Empty without previous shifts.
     """
     if not counts:
         return {}
     names = [plan.template.name for plan in model.plans]
-    start: dict[pulp.LpVariable, float] = {}
-    mapped = 0
-    for (t, s), var in model.x.items():
-        value = counts.get((names[t], s + first), 0)
-        mapped += value
-        start[var] = float(value)
-    return start if mapped else {}
+    return {var: float(counts.get((names[t], s + first), 0)) for (t, s), var in model.x.items()}
 
 
 def group_starts(shifts: pd.DataFrame | None, groups: Sequence[str],
