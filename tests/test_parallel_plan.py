@@ -21,7 +21,7 @@ import pulp
 import pytest
 
 from planner import executor as ex
-from planner import scheduling, staffing
+from planner import pipeline, scheduling, staffing
 from planner.demand import live_demand
 from planner.people import Agent, Contract
 from planner.roster import roster_scenario
@@ -284,3 +284,14 @@ def test_unit_time_limits_share_the_workers_time_by_weight() -> None:
 def test_unit_time_limits_refuse_bad_arguments(budget: float, weights: list[float], workers: int) -> None:
     with pytest.raises(ValueError, match="must be"):
         ex.unit_time_limits(budget, weights, workers)
+
+
+def test_whole_plan_on_two_workers_matches_serial(small: Scenario, local_executor: ex.DaskExecutor) -> None:
+    serial = pipeline.run_plan(small)
+    parallel = pipeline.run_plan(small, executor=local_executor)  # the mix searched meanwhile
+    assert serial.mix is not None and parallel.mix is not None
+    assert serial.kpis.keys() == parallel.kpis.keys() and serial.status == parallel.status
+    pd.testing.assert_series_equal(pd.Series(serial.kpis), pd.Series(parallel.kpis), check_exact=True)
+    pd.testing.assert_frame_equal(serial.coverage, parallel.coverage, check_exact=True)
+    pd.testing.assert_frame_equal(serial.mix.pairs, parallel.mix.pairs, check_exact=True)
+    assert set(serial.timings) == set(parallel.timings)
