@@ -19,6 +19,13 @@ Backends
 For a linear program (no integer column) solved by HiGHS the row duals are written to each
 constraint's ``pi`` (the capacity plan's shadow prices read them).
 
+A MIP start (``solve(..., start={variable: value})``, e.g. a previous plan mapped onto a new model
+by :mod:`planner.scheduling.warm_start`) is given to HiGHS through highspy's own
+``Highs.setSolution`` after our completion step (see :func:`_solve_highs`), not through PuLP: PuLP's
+in-process ``HiGHS`` class has no ``warmStart`` option in 3.x (only ``HiGHS_CMD`` writes a solution
+file), and variables' ``setInitialValue`` is what 4.x reads — a mapping keeps the start explicit and
+the same on both.
+
 The default backend is HiGHS (with the LP + RENS start below), chosen by
 ``benchmarks/bench_scheduling.py`` part (a) (the week sample with breaks, 3 groups, ~37 600 columns,
 each group in seven day-parts, 50 s per group, 2026-11-24): HiGHS 55.4 s to 0.60 % above the best
