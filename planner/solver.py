@@ -21,10 +21,10 @@ constraint's ``pi`` (the capacity plan's shadow prices read them).
 
 A MIP start (``solve(..., start={variable: value})``, e.g. a previous plan mapped onto a new model
 by :mod:`planner.scheduling.warm_start`) is given to HiGHS through highspy's own
-``Highs.setSolution`` after our completion step (see :func:`_solve_highs`), not through PuLP: PuLP's
-in-process ``HiGHS`` class has no ``warmStart`` option in 3.x (only ``HiGHS_CMD`` writes a solution
-file), and variables' ``setInitialValue`` is what 4.x reads — a mapping keeps the start explicit and
-the same on both.
+``Highs.setSolution`` after our completion step (see :func:`_solve_highs`), not through PuLP: in
+PuLP 3.3 only ``HiGHS_CMD`` (the executable) takes ``warmStart``, the in-process ``HiGHS`` class does
+not. The start is an explicit mapping rather than values left on the variables, so a model solved
+twice does not silently start from its own last answer.
 
 The default backend is HiGHS (with the LP + RENS start below), chosen by
 ``benchmarks/bench_scheduling.py`` part (a) (the week sample with breaks, 3 groups, ~37 600 columns,
