@@ -340,13 +340,18 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         raise BadInputError(f"--workers must be between 1 and 64, got {args.workers}")
     previous = None
     if args.warm_start is not None:
+        from zipfile import BadZipFile
+
+        from openpyxl.utils.exceptions import InvalidFileException
+
         from planner.excel.simulation import read_plan_schedule
         from planner.simulation import SimulationInputError
 
         try:
             stored = read_plan_schedule(args.warm_start)
-        except (OSError, SimulationInputError, ValueError) as exc:
-            print(f"planner plan: --warm-start {args.warm_start}: {exc}", file=sys.stderr)
+        except (OSError, SimulationInputError, ValueError, BadZipFile, InvalidFileException) as exc:
+            print(f"planner plan: --warm-start {args.warm_start}: cannot read the previous plan "
+                  f"({exc})", file=sys.stderr)
             return EXIT_FAILURE
         if stored is None:
             raise BadInputError(f"--warm-start {args.warm_start} is a scenario workbook; give a plan "

@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import pytest
 
 from planner import executor as ex
 from planner import pipeline, scheduling, staffing
+from planner.cli import main
 from planner.demand import live_demand
 from planner.people import Agent, Contract
 from planner.roster import roster_scenario
@@ -33,6 +35,7 @@ from planner.scheduling.warm_start import model_start, shift_start_counts
 from planner.solver import SolveStatus, solve
 from planner.types import BreakRule, Channel, Scenario, Segment, Settings, ShiftTemplate
 from tests.conftest import build_small_scenario
+from tests.web_helpers import DAY_SAMPLE
 
 SETTINGS = Settings(start_date=date(2026, 1, 5), solver_time_limit_seconds=20.0, solver_gap=1e-9)
 
@@ -295,3 +298,19 @@ def test_whole_plan_on_two_workers_matches_serial(small: Scenario, local_executo
     pd.testing.assert_frame_equal(serial.coverage, parallel.coverage, check_exact=True)
     pd.testing.assert_frame_equal(serial.mix.pairs, parallel.mix.pairs, check_exact=True)
     assert set(serial.timings) == set(parallel.timings)
+
+
+# -- planner plan --warm-start: what it refuses, before planning anything ---------------------------------
+
+
+def test_cli_warm_start_refuses_a_scenario_workbook_and_a_missing_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert main(["plan", str(DAY_SAMPLE), "-o", str(out), "--warm-start", str(DAY_SAMPLE), "--serial"]) == 2
+    assert "is a scenario workbook; give a plan workbook" in capsys.readouterr().err
+    missing = tmp_path / "nope.xlsx"
+    assert main(["plan", str(DAY_SAMPLE), "-o", str(out), "--warm-start", str(missing), "--serial"]) == 1
+    assert f"--warm-start {missing}: cannot read the previous plan" in capsys.readouterr().err
+    assert main(["plan", str(DAY_SAMPLE), "-o", str(out), "--workers", "0"]) == 2
+    assert "--workers must be between 1 and 64" in capsys.readouterr().err
+    assert not out.exists()  # nothing written
