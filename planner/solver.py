@@ -325,8 +325,10 @@ def _solve_highs(problem: pulp.LpProblem, limit: float, rel_gap: float, threads:
         if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             lp_bound = float(highs.getInfo().objective_function_value)
             if incumbent is not None and relative_gap(best, lp_bound) <= rel_gap:
+                # HiGHS holds the (fractional) LP optimum now: the answer is the completed start
                 return finish(_highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
-                                            restricted=True, incumbent_objective=best))
+                                            restricted=True, incumbent_objective=best,
+                                            incumbent_only=True))
             relaxed = np.asarray(highs.getSolution().col_value, dtype=float)
             floor = np.floor(relaxed + 1e-6)
             ceil = np.ceil(relaxed - 1e-6)
@@ -422,8 +424,11 @@ def _start_columns(problem: pulp.LpProblem, start: Mapping[pulp.LpVariable, floa
 
 def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bound: float,
                   incumbent: list[float] | None, rel_gap: float, *, restricted: bool = False,
-                  incumbent_objective: float = math.inf) -> SolveResult:
-    """Read HiGHS' answer, write the values onto the PuLP variables, return the typed result."""
+                  incumbent_objective: float = math.inf, incumbent_only: bool = False) -> SolveResult:
+    """Read HiGHS' answer, write the values onto the PuLP variables, return the typed result.
+
+    With ``incumbent_only`` the values are ``incumbent``'s whatever HiGHS holds (e.g. after an LP
+    relaxation, whose solution is not integral)."""
     import highspy
 
     hs = highspy.HighsModelStatus
@@ -432,7 +437,8 @@ def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bou
     words = highs.modelStatusToString(model_status)  # type: ignore[attr-defined]
     values: list[float] | None = None
     if info.primal_solution_status == 2 and not (  # kSolutionStatusFeasible, unless our start is better
-            incumbent is not None and info.objective_function_value > incumbent_objective + 1e-9):
+            incumbent is not None and (incumbent_only
+                                       or info.objective_function_value > incumbent_objective + 1e-9)):
         values = list(highs.getSolution().col_value)  # type: ignore[attr-defined]
     elif incumbent is not None:
         values = incumbent

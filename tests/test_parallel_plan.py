@@ -65,6 +65,16 @@ def test_warm_start_is_accepted_and_never_beaten_by_itself(given: tuple[int, int
     assert (x.value(), y.value()) == (0, 3)
 
 
+def test_start_within_the_gap_of_the_lp_bound_is_the_answer() -> None:
+    # gap 20 %: the start y = 3 (6.6) is within 16.7 % of the LP bound 5.5, so the solve ends with it
+    # and the values are the start's, not the fractional LP optimum y = 2.5 that HiGHS holds then
+    problem, x, y = small_mip()
+    result = solve(problem, replace(SETTINGS, solver_gap=0.2), start={x: 0, y: 3})
+    assert (x.value(), y.value()) == (0, 3)
+    assert result.objective == pytest.approx(6.6) and result.best_bound == pytest.approx(5.5)
+    assert result.status == SolveStatus.optimal and result.gap == pytest.approx(1.1 / 6.6)
+
+
 def test_partial_warm_start_is_completed() -> None:
     problem, x, y = small_mip()
     result = solve(problem, SETTINGS, start={x: 1})  # y completed: the cheapest cover with x = 1 is y = 2
