@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -243,14 +244,28 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
 
 
 def _warm_start_note(result: Any) -> str:
-    """What became of the warm start, per group (a line of the plan's notes)."""
+    """What became of the warm start, per group (a line of the plan's notes).
+
+    A group counts as started when its solve (or one of its independent parts) accepted the start
+    (:attr:`planner.solver.SolveResult.start_objective`, or "warm start accepted in k of n parts").
+    """
     groups = result.per_group
-    started = [g for g, r in groups.items() if math.isfinite(getattr(r, "start_objective", math.nan))]
+    started = []
+    for group, solved in groups.items():
+        parts = _ACCEPTED_PARTS.search(getattr(solved, "message", ""))
+        if parts:
+            if int(parts.group(1)):
+                started.append(f"{group} {parts.group(1)}/{parts.group(2)} parts")
+        elif math.isfinite(getattr(solved, "start_objective", math.nan)):
+            started.append(group)
     if not started:
-        return ("Re-plan: the previous plan's shifts did not fit this scenario's templates or "
-                "horizon; solved from scratch.")
+        return ("Re-plan: the previous plan's shifts could not start this scenario's schedule (other "
+                "templates or horizon, or no time to complete them); solved from scratch.")
     return (f"Re-plan: the day-by-day schedule started from the previous plan's shifts in "
             f"{len(started)} of {len(groups)} group(s) ({', '.join(started)}; MIP warm start).")
+
+
+_ACCEPTED_PARTS = re.compile(r"warm start accepted in (\d+) of (\d+) parts")
 
 
 def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, report: Progress,

@@ -324,3 +324,22 @@ def test_cli_warm_start_refuses_a_scenario_workbook_and_a_missing_file(
     assert main(["plan", str(DAY_SAMPLE), "-o", str(out), "--workers", "0"]) == 2
     assert "--workers must be between 1 and 64" in capsys.readouterr().err
     assert not out.exists()  # nothing written
+
+
+def test_replan_note_names_the_groups_and_parts_that_started() -> None:
+    from planner.pipeline import _warm_start_note
+    from planner.solver import SolveResult
+
+    def solved(message: str, start: float = math.nan) -> SolveResult:
+        return SolveResult(SolveStatus.optimal, 1.0, 1.0, 0.0, 0.1, message, start)
+
+    def schedule(per_group: dict[str, SolveResult]) -> scheduling.ScheduleResult:
+        empty = pd.DataFrame()
+        return scheduling.ScheduleResult(solved(""), per_group, empty, empty, empty, empty, [], {})
+
+    note = _warm_start_note(schedule({
+        "voice": solved("7 independent parts (optimal); HiGHS; warm start accepted in 6 of 7 parts"),
+        "chat": solved("HiGHS: Optimal; warm start of 12 column(s) accepted at 5.00", 5.0),
+        "email": solved("7 independent parts (optimal); HiGHS; warm start accepted in 0 of 7 parts")}))
+    assert "in 2 of 3 group(s) (voice 6/7 parts, chat;" in note
+    assert "solved from scratch" in _warm_start_note(schedule({"email": solved("HiGHS: Optimal")}))

@@ -140,8 +140,11 @@ def _schedule_parts(need: np.ndarray, interval_starts: pd.DatetimeIndex, templat
     combined = combine(results, rel_gap=target) if len(results) > 1 else results[0]
     if len(results) > 1:
         statuses = sorted({r.status.value for r in results})
-        combined = replace(combined, message=f"{len(parts)} independent parts ({'/'.join(statuses)}); "
-                                             f"{results[0].message}")
+        message = f"{len(parts)} independent parts ({'/'.join(statuses)}); {results[0].message}"
+        if start_counts:
+            accepted = sum(1 for r in results if math.isfinite(r.start_objective))
+            message += f"; warm start accepted in {accepted} of {len(parts)} parts"
+        combined = replace(combined, message=message)
     shifts_frame = _concat([f[0] for f in frames], SHIFT_COLUMNS)
     activities_frame = _concat([f[1] for f in frames], ACTIVITY_COLUMNS)
     wellbeing_frame = _concat([f[2] for f in frames], WELLBEING_COLUMNS)
