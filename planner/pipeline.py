@@ -126,7 +126,9 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
         Where the staffing groups are scheduled and rostered (default: serially in this process):
         the schedule's groups, and the roster's sets of groups that share no people, run as units
         at once (:func:`planner.scheduling.schedule_scenario`, :func:`planner.roster.roster_scenario`).
-        The results are the same on every path when the solver closes its gap.
+        The mix is searched meanwhile in this process when a core is left for it (a remote
+        cluster, or fewer local workers than cores). The results are the same on every path when
+        the solver closes its gap.
     previous_shifts : pandas.DataFrame, optional
         The shifts of a previous plan of the same scenario (``group, template, start``; a
         schedule's or a roster's): the day-by-day shift model starts from them (a MIP warm start,
@@ -163,9 +165,9 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     schedule_result = None
     roster_result = None
     # with the groups on a cluster this process mostly waits: the mix (independent of the schedule)
-    # is searched meanwhile on a thread of its own
+    # is searched meanwhile on a thread of its own — where a core is left for it
     overlap = (mix and bool(scenario.deflections) and schedule and bool(scenario.shift_templates)
-               and executor is not None and executor.kind != "serial")
+               and _core_left(executor))
     mix_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-mix") if overlap else None
     mix_future = None
     if mix_pool is not None:
@@ -241,6 +243,22 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
     return Plan(scenario=scenario, live=live, requirements=requirements, schedule=schedule_result,
                 mix=mix_result, kpis=kpis, timings=timings, status=status, coverage=coverage,
                 explanations=tuple(notes), roster=roster_result)
+
+
+def _core_left(executor: Any | None) -> bool:
+    """Whether this process has a core to itself while ``executor`` runs the groups.
+
+    A remote cluster's workers run elsewhere; a local cluster's take one core each, so the mix may
+    run meanwhile only when they leave one free (on a machine of two cores with two workers it
+    would take time from the solver units, whose limits are wall-clock seconds).
+    """
+    if executor is None or executor.kind == "serial":
+        return False
+    if executor.kind == "remote":
+        return True
+    from planner.executor import cpu_count
+
+    return executor.worker_count() < cpu_count()
 
 
 def _warm_start_note(result: Any) -> str:

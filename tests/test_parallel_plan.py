@@ -301,7 +301,7 @@ def test_unit_time_limits_refuse_bad_arguments(budget: float, weights: list[floa
 
 def test_whole_plan_on_two_workers_matches_serial(small: Scenario, local_executor: ex.DaskExecutor) -> None:
     serial = pipeline.run_plan(small)
-    parallel = pipeline.run_plan(small, executor=local_executor)  # the mix searched meanwhile
+    parallel = pipeline.run_plan(small, executor=local_executor)
     assert serial.mix is not None and parallel.mix is not None
     assert serial.kpis.keys() == parallel.kpis.keys() and serial.status == parallel.status
     pd.testing.assert_series_equal(pd.Series(serial.kpis), pd.Series(parallel.kpis), check_exact=True)
