@@ -5,7 +5,9 @@ solved one after another in the scenario's order; a person skilled for several g
 group for the week (a simplification: the tour model does not switch a person between groups
 from day to day), and the people one group's tours use are no longer free for the next
 (:func:`planner.roster.model.add_headcount_caps`), with a tiny cost keeping multi-skilled people
-for later groups.
+for later groups. Groups that share no people profile are independent (:func:`linked_groups`): on a
+cluster each set of linked groups is one unit of the execution seam (:func:`roster_component`, plain
+data in and out, the tour models built and solved inside), the sets at once.
 """
 
 from __future__ import annotations
@@ -139,15 +141,14 @@ class RosterShared:
 class GroupOutcome:
     """A group's solved tours and what the assembly needs of its (unshipped) model.
 
-    ``tours`` carry global profile indices; ``tours_per_profile`` is what they take from each
-    profile's free people; ``coverage_explanations`` are the group's shortfall lines (people or
-    templates), read from its tours' coverage inside the unit.
+    ``tours`` carry global profile indices; ``class_counts`` are the tour classes per (global)
+    profile; ``coverage_explanations`` are the group's shortfall lines (people or templates), read
+    from its tours' coverage inside the unit.
     """
 
     group: str
     result: SolveResult
     tours: list[ConcreteTour]
-    tours_per_profile: dict[int, int]
     class_counts: dict[int, int]
     size: dict[str, int]
     explanations: list[str]
@@ -230,7 +231,6 @@ def roster_component(shared: RosterShared, unit: ComponentUnit,
             result = _with_shift_bound(result, work.shift_solve, settings.solver_gap)
         explanations: list[str] = []
         tours: list[ConcreteTour] = []
-        used: dict[int, int] = {}
         if not result.has_solution:
             explanations.append(
                 f"{group}: the solver returned no roster ({result.status.value}: {result.message})"
@@ -244,11 +244,10 @@ def roster_component(shared: RosterShared, unit: ComponentUnit,
                 )
             for tour in split.tours:
                 tour.profile = local[tour.profile]
-                used[tour.profile] = used.get(tour.profile, 0) + 1
                 if free[tour.profile] is not None:
                     free[tour.profile] -= 1
             tours = split.tours
-        outcomes.append(GroupOutcome(group, result, tours, used, class_counts, size, explanations, []))
+        outcomes.append(GroupOutcome(group, result, tours, class_counts, size, explanations, []))
     # the shortfall lines need every group of the unit done (people left free at the end)
     for work, outcome in zip(unit.groups, outcomes, strict=True):
         if not outcome.result.has_solution:
@@ -391,7 +390,6 @@ def roster_scenario(
         outcomes = roster_component(shared, ComponentUnit(tuple(works), budget), progress)
     by_name = {o.group: o for o in outcomes}
     ordered = [by_name[w.group] for w in works]  # sheet order, whichever unit ran a group
-    free: list[int | None] = [p.cap for p in profiles]
     class_counts = [0] * len(profiles)
     results: dict[str, SolveResult] = {}
     explanations: list[str] = []
@@ -403,9 +401,6 @@ def roster_scenario(
         tours += outcome.tours
         for p, count in outcome.class_counts.items():
             class_counts[p] += count
-        for p, used in outcome.tours_per_profile.items():
-            if free[p] is not None:
-                free[p] -= used
         for key, value in outcome.size.items():
             size[key] = size.get(key, 0) + value
     if progress:
