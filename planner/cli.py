@@ -788,10 +788,9 @@ def _finite_json(value: object) -> object:
 def _cmd_capacity(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner import excel
     from planner.capacity import plan_capacity
     from planner.capacity.report import plan_text
-    from planner.excel.capacity import read_capacity, write_capacity_plan
+    from planner.excel.capacity import read_scenario_and_capacity, write_capacity_plan
     from planner.types import InputError
 
     if args.scenarios is not None and not 1 <= args.scenarios <= 1000:
@@ -801,8 +800,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     source = Path(args.input)
     output = args.output or str(source.with_name(f"{source.stem}_capacity.xlsx"))
     try:
-        scenario = excel.read_workbook(source)
-        inputs = read_capacity(source, scenario)
+        scenario, inputs = read_scenario_and_capacity(source)
         if inputs is None:
             print(f"planner capacity: {args.input}: 1 problem(s):\nCapacitySettings: sheet is missing; "
                   "the capacity plan needs CapacitySettings, TenureBuckets, Headcount and HireClasses "

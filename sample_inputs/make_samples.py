@@ -27,6 +27,7 @@ from planner.capacity.inputs import (
     TenureBucket,
     week_frame,
 )
+from planner.capacity.people import people_today
 from planner.excel import write_scenario
 from planner.excel.capacity import write_capacity_sheets
 from planner.people import FULL_DAY, Agent, Contract, DayWindow
@@ -281,8 +282,10 @@ def capacity_inputs(days: int) -> CapacityInputs:
                                 shortfall_penalty_per_fte_week=6000.0)
     buckets = (TenureBucket("0-12 weeks", 12, 0.012), TenureBucket("13-52 weeks", 52, 0.006),
                TenureBucket("tenured", None, 0.003))
-    people = ({"voice": 53.0, "chat": 34.0, "email": 21.0} if weekly
-              else {"voice": 66.0, "chat": 42.0, "email": 24.0})
+    # Today's people are the named agents (planner.capacity.people): the Headcount rows give only
+    # their tenure split and must agree with the Agents sheet's FTE per group.
+    people = people_today(agents(), contracts(), [c.name for c in CHANNELS],
+                          settings.paid_hours_per_fte_week).fte_by_group
     headcount = tuple(Headcount(g, b.name, round(n * share, 1)) for g, n in people.items()
                       for b, share in zip(buckets, (0.1, 0.3, 0.6), strict=True))
     wages = {"voice": 24.0, "chat": 22.0, "email": 20.0}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -38,6 +39,10 @@ def test_capacity_plan_job_end_to_end(app: Flask, client: FlaskClient) -> None:
     assert plan["inputs"]["settings"]["schedule_efficiency"] == 1.08
     assert len(plan["weekly"]) == 26 * 3
     assert sum(h["hires"] for h in plan["hiring"]) == plan["summary"]["hires_total"]
+    # Today's people come from the day sample's Agents sheet (140 agents = 126.5 FTE, see
+    # tests/test_capacity_people.py for the hand count), and the plan says so.
+    assert plan["summary"]["people_source"].startswith("Agents sheet: 140 agents = 126.5 FTE")
+    assert sum(p["fte"] for p in plan["people"]) == pytest.approx(126.5)
     rule, optimised = plan["baseline"]["rule"], plan["baseline"]["optimised"]
     # the rule's plan is one feasible plan: the optimum (within its gap) is never worse
     gap = plan["summary"]["gap"]
@@ -49,6 +54,7 @@ def test_capacity_plan_job_end_to_end(app: Flask, client: FlaskClient) -> None:
     assert "CapacityPlan" in load_workbook(io.BytesIO(workbook.data)).sheetnames
     page = client.get(plan["links"]["page"])
     assert page.status_code == 200 and b'id="capacity-data"' in page.data and b"Hiring plan" in page.data
+    assert b"People today: Agents sheet: 140 agents" in page.data and b'id="people-today"' in page.data
     assert client.delete(f"/api/scenarios/{scenario_id}").status_code == 204
     assert client.get(f"/api/capacity-plans/{plan['id']}").status_code == 404  # deleted with its scenario
 

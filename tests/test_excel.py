@@ -471,3 +471,22 @@ def test_committed_day_sample_is_what_the_generator_builds() -> None:
         make_samples.check_break_windows(length, rules)
     with pytest.raises(ValueError, match="stretch"):
         make_samples.check_break_windows(480, (("BREAK1", 15, 90, 200, True),))
+
+
+def test_read_sheet_keeps_each_objects_row_and_locates_repeats() -> None:
+    from planner.excel.people import CONTRACTS_SHEET, _contract
+    from planner.excel.tables import ProblemCollector, Table, read_sheet
+
+    headers = ["name", "min_hours_per_week", "max_hours_per_week"]
+    rows = [(2, ("full-time", 37.5, 40)), (3, ("part-time", -1, 30)), (4, ("full-time", 30, 40))]
+    problems = ProblemCollector()
+    found = read_sheet({"Contracts": Table("Contracts", 1, headers, rows)}, CONTRACTS_SHEET, _contract,
+                       problems)
+    assert found is not None and found.rows == [2, 4]  # row 3 failed its own check
+    assert [c.name for c in found.items] == ["full-time", "full-time"]
+    assert found.cell(4, "max_hours_per_week") == "Contracts!C4"
+    found.report_repeats(lambda c: c.name, "name", lambda n: f"contract {n!r} is defined twice", problems)
+    located = [(p.location, p.message) for p in problems.result()]
+    assert located[0][0] == "Contracts!B3"
+    assert located[-1] == ("Contracts!A4", "contract 'full-time' is defined twice")
+    assert read_sheet({}, CONTRACTS_SHEET, _contract, problems) is None

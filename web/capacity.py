@@ -29,7 +29,8 @@ from planner.types import InputError, Scenario
 from web import services
 from web.bodies import object_body, whole_number
 from web.errors import ApiError, input_error
-from web.jobs import MAX_MESSAGES, JobRunner, PlanFailedError, load_scenario
+from web.jobs import JobRunner, PlanFailedError, load_scenario
+from web.runner import mark_succeeded
 from web.security import check_api_token, check_csrf, safe_filename
 from web.state import planner_state
 
@@ -133,6 +134,7 @@ def results_document(plan: Any) -> dict[str, Any]:
         "weekly": json.loads(plan.weekly.to_json(orient="records", date_format="iso")),
         "hiring": json.loads(plan.hiring.to_json(orient="records", date_format="iso")),
         "explanations": list(plan.explanations),
+        "people": json.loads(plan.people.to_json(orient="records")) if plan.people is not None else [],
         "baseline": to_plain(plan.baseline),
         "timings": to_plain(plan.timings),
         "meta": {"scenarioName": plan.scenario.name, "currency": plan.scenario.settings.currency,
@@ -161,14 +163,7 @@ def _executor(runner: JobRunner, capacity_document: dict[str, Any]) -> Any:
         inputs = capacity_from_document(capacity_document)
         runner.record(job_id, state="running", started_at=utc_now(), percent=1.0,
                       message="capacity: reading the inputs")
-        last = {"message": ""}
-
-        def progress(fraction: float, message: str) -> None:
-            if message != last["message"]:
-                last["message"] = message
-                runner.record(job_id, percent=round(1.0 + 94.0 * min(max(fraction, 0.0), 1.0), 1),
-                              message=message)
-
+        progress = runner.progress(job_id)
         plan = plan_capacity(scenario, inputs, progress, efficiency=efficiency,
                              schedule_seconds=SCHEDULE_SECONDS)
         if not plan.solution.solve.has_solution:
@@ -187,11 +182,7 @@ def _executor(runner: JobRunner, capacity_document: dict[str, Any]) -> Any:
             session.add(stored)
             job = session.get(JobRecord, job_id)
             if job is not None:
-                job.state = "succeeded"
-                job.percent = 100.0
-                job.finished_at = utc_now()
-                job.messages = [*list(job.messages or []),
-                                {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+                mark_succeeded(job)
 
     return execute
 
@@ -222,6 +213,7 @@ def capacity_json(record: CapacityPlanRecord, *, full: bool = True) -> dict[str,
         results = record.results or {}
         body.update({k: results.get(k) for k in ("hiring", "weekly", "explanations", "baseline", "timings",
                                                  "meta")})
+        body["people"] = results.get("people") or []
         body["inputs"] = record.inputs
     return body
 

@@ -1,8 +1,9 @@
 """Planning runs off the request thread.
 
-A :class:`JobRunner` owns a :class:`~concurrent.futures.ThreadPoolExecutor` (it lives in
-``app.extensions``, not in module state). A job row records the state
-(queued → running → succeeded | failed), the percent complete and the progress messages; the
+A :class:`JobRunner` runs on a :class:`web.runner.BackgroundRunner` (the one runner of planning
+jobs, capacity plans, simulations and sweeps; it lives in ``app.extensions``, not in module state).
+A job row records the state (queued → running → succeeded | failed), the percent complete and the
+progress messages; the
 run page polls it through ``GET /api/jobs/{id}``. The plan row and the job's success are written
 in one transaction at the end, so a failed solve stores no plan and leaves every scenario as it
 was — only the job row says that it failed and why.
@@ -11,16 +12,10 @@ was — only the job row says that it failed and why.
 from __future__ import annotations
 
 import io
-import logging
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     Database,
@@ -35,14 +30,13 @@ from models.codec import frame_to_table, table_to_frame
 from models.tables import utc_now
 from planner.types import InputError, Scenario
 from web.export import shift_records
+from web.runner import BackgroundRunner, RunFailedError, mark_succeeded
 
-LOG = logging.getLogger(__name__)
 FAILED_SOLVE_STATUSES: frozenset[str] = frozenset({"infeasible", "time_limit_no_solution", "error"})
 """Solver statuses of a run that produced no usable schedule: the job fails, no plan is stored."""
-MAX_MESSAGES = 200
 
 
-class PlanFailedError(RuntimeError):
+class PlanFailedError(RunFailedError):
     """A planning run that finished without a usable plan (e.g. an infeasible solve)."""
 
 
@@ -74,7 +68,8 @@ def scenario_meta(scenario: Scenario) -> dict[str, Any]:
 
 
 class JobRunner:
-    """Runs planning jobs on a thread pool and records their progress in the database.
+    """Runs planning jobs (and capacity plans) on the app's :class:`~web.runner.BackgroundRunner`
+    and records their progress on the job row.
 
     Parameters
     ----------
@@ -86,20 +81,13 @@ class JobRunner:
 
     def __init__(self, database: Database, workers: int = 1) -> None:
         self.database = database
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="planner-job")
-        self._futures: dict[str, Future[None]] = {}
-        self._lock = threading.Lock()
+        self.runner = BackgroundRunner(database, JobRecord, "planning", workers=workers,
+                                       expected=(InputError, RunFailedError, ValueError),
+                                       thread_name_prefix="planner-job", stale_error=PlanFailedError)
 
     def recover_interrupted(self) -> int:
         """Mark jobs left queued/running by a previous process as failed; returns how many."""
-        with self.database.transaction() as session:
-            stale = session.scalars(select(JobRecord).where(
-                JobRecord.state.in_(("queued", "running")))).all()
-            for job in stale:
-                job.state = "failed"
-                job.error = "interrupted: the server stopped before the job finished"
-                job.finished_at = utc_now()
-            return len(stale)
+        return self.runner.recover_interrupted("job")
 
     def submit(self, scenario_id: str, execute: Callable[[str], None] | None = None) -> JobRecord:
         """Queue a planning run of a scenario; returns the new job (state ``queued``).
@@ -112,61 +100,27 @@ class JobRunner:
             job = JobRecord(scenario_id=scenario_id, state="queued", percent=0.0,
                             messages=[{"at": utc_now().isoformat(), "text": "queued"}])
             session.add(job)
-        with self._lock:
-            self._futures[job.id] = self._executor.submit(self._run, job.id, execute)
+        work, job_id = execute or self._execute, job.id
+        self.runner.start(job_id, job_id, lambda: work(job_id))
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> bool:
         """Block until the job's thread finishes; False when ``timeout`` seconds pass first."""
-        with self._lock:
-            future = self._futures.get(job_id)
-        if future is None:
-            return True
-        try:
-            future.result(timeout=timeout)
-        except FutureTimeout:
-            return False
-        return True
+        return self.runner.wait(job_id, timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop accepting jobs; with ``wait`` let running ones finish."""
-        self._executor.shutdown(wait=wait, cancel_futures=not wait)
-
-    # -- the worker -----------------------------------------------------------------------
-    def _update(self, job_id: str, **fields: Any) -> None:
-        message = fields.pop("message", None)
-        try:
-            with self.database.transaction() as session:
-                job = session.get(JobRecord, job_id)
-                if job is None:
-                    return
-                for name, value in fields.items():
-                    setattr(job, name, value)
-                if message:
-                    messages = list(job.messages or [])
-                    messages.append({"at": utc_now().isoformat(), "text": message})
-                    job.messages = messages[-MAX_MESSAGES:]
-        except StaleDataError:  # the scenario (with its jobs) was deleted between read and write
-            raise PlanFailedError("the scenario was deleted while it was being planned") from None
+        self.runner.shutdown(wait)
 
     def record(self, job_id: str, **fields: Any) -> None:
         """Update a job's row (``message=`` appends a progress message)."""
-        self._update(job_id, **fields)
+        self.runner.record(job_id, **fields)
 
-    def _run(self, job_id: str, execute: Callable[[str], None] | None = None) -> None:
-        try:
-            (execute or self._execute)(job_id)
-        except Exception as exc:  # every failure is recorded on the job
-            if isinstance(exc, InputError | PlanFailedError | ValueError):
-                reason = str(exc)
-            else:
-                LOG.exception("planning job %s failed", job_id)
-                reason = "internal error while planning — the details are in the server log"
-            self._update(job_id, state="failed", error=reason, finished_at=utc_now(),
-                         message=f"failed: {reason}")
-        finally:
-            with self._lock:
-                self._futures.pop(job_id, None)
+    _update = record
+
+    def progress(self, job_id: str) -> Callable[[float, str], None]:
+        """The ``progress(fraction, message)`` callback of a job: 1–95 %, each new message."""
+        return self.runner.progress(job_id)
 
     def _execute(self, job_id: str) -> None:
         from planner.excel import write_plan
@@ -187,25 +141,16 @@ class JobRunner:
             # the warm start of the re-plan: the shifts of the scenario's latest plan
             previous = table_to_frame(((latest.results or {}).get("schedule") or {}).get("shifts")) \
                 if latest is not None else None
-        self._update(job_id, state="running", started_at=utc_now(), percent=1.0,
-                     message="reading the scenario")
-        last = {"percent": 1.0, "message": "", "at": 0.0}
-
-        def progress(fraction: float, message: str) -> None:
-            percent = round(1.0 + 94.0 * min(max(float(fraction), 0.0), 1.0), 1)
-            now = time.monotonic()
-            if message != last["message"] or (percent - last["percent"] >= 1.0
-                                               and now - last["at"] > 0.2):
-                new_message = message if message != last["message"] else None
-                last.update(percent=percent, message=message, at=now)
-                self._update(job_id, percent=percent, message=new_message)
+        self.record(job_id, state="running", started_at=utc_now(), percent=1.0,
+                    message="reading the scenario")
+        progress = self.progress(job_id)
 
         plan = run_plan(scenario, progress=progress, previous_shifts=previous)
         status = _solve_status(plan)
         if status in FAILED_SOLVE_STATUSES:
             solve = plan.schedule.solve
             raise PlanFailedError(f"the schedule solve ended {status}: {getattr(solve, 'message', '')}")
-        self._update(job_id, percent=96.0, message="writing the plan workbook")
+        self.record(job_id, percent=96.0, message="writing the plan workbook")
         document = plan_to_document(plan)
         document["meta"] = scenario_meta(scenario)
         coverage = getattr(plan, "coverage", None)
@@ -225,9 +170,4 @@ class JobRunner:
             session.flush()
             job = session.get(JobRecord, job_id)
             if job is not None:
-                job.state = "succeeded"
-                job.percent = 100.0
-                job.plan_id = plan_record.id
-                job.finished_at = utc_now()
-                job.messages = [*list(job.messages or []),
-                                {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+                mark_succeeded(job, plan_id=plan_record.id)

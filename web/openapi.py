@@ -454,6 +454,11 @@ def openapi_document() -> dict[str, Any]:
                                               "available FTE, headcount, hires starting, overtime, "
                                               "VTO, expected shortfall, P(short)"},
                     "explanations": {"type": "array", "items": {"type": "string"}},
+                    "people": {"type": "array", "items": {"type": "object"},
+                               "description": "Today's people from the Agents sheet, per group and "
+                                              "contract: agents, multi_skilled_agents, fte (empty "
+                                              "without agents; summary.people_source says where "
+                                              "today's people come from)"},
                     "baseline": {"type": ["object", "null"]}, "inputs": {"type": "object"},
                     "links": {"type": "object"}}},
                 "Activity": {"type": "object", "properties": {

@@ -1,7 +1,8 @@
 """Simulations of stored plans (issue 13) as background jobs.
 
 A :class:`SimulationRunner` (in ``app.extensions``, like the planning :class:`~web.jobs.JobRunner`)
-runs :func:`planner.simulation.simulate` on its own single thread. A simulation is a job row (state,
+runs :func:`planner.simulation.simulate` on its own single thread of the one
+:class:`~web.runner.BackgroundRunner`. A simulation is a job row (state,
 percent, messages — polled at ``GET /api/jobs/{id}`` like a planning job, its ``planId`` the plan
 simulated) plus a :class:`~models.SimulationRecord` holding the options and, once done, the result.
 The plan is rebuilt from its stored document: the scenario with the plan's own overrides, the
@@ -11,10 +12,6 @@ scenario. A failed simulation leaves the plan and every scenario as they were.
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -32,9 +29,8 @@ from models.tables import utc_now
 from planner.simulation import SimulationInputError, SimulationOptions, simulate, simulation_inputs
 from web.bodies import whole_number
 from web.errors import ApiError
-from web.jobs import MAX_MESSAGES
+from web.runner import BackgroundRunner, mark_succeeded
 
-LOG = logging.getLogger(__name__)
 EXTENSION = "planner.simulations"
 MAX_REPLICATIONS = 1000
 """Most replications one API request may ask for."""
@@ -117,13 +113,13 @@ def simulation_json(record: SimulationRecord, job: JobRecord | None, *, with_res
 
 
 class SimulationRunner:
-    """Runs simulation jobs on one background thread and records them in the database."""
+    """Runs simulation jobs on one :class:`~web.runner.BackgroundRunner` thread and records them on
+    their job rows."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-simulation")
-        self._futures: dict[str, Future[None]] = {}
-        self._lock = threading.Lock()
+        self.runner = BackgroundRunner(database, JobRecord, "simulating",
+                                       thread_name_prefix="planner-simulation")
 
     def submit(self, plan_id: str, options: SimulationOptions) -> tuple[JobRecord, SimulationRecord]:
         """Queue a simulation of a stored plan; returns the job and the simulation rows."""
@@ -139,45 +135,16 @@ class SimulationRunner:
             session.flush()
             record = SimulationRecord(plan_id=plan.id, job_id=job.id, options=_options_json(options))
             session.add(record)
-        with self._lock:
-            self._futures[record.id] = self._executor.submit(self._run, record.id, job.id, options)
+        simulation_id, job_id = record.id, job.id
+        self.runner.start(simulation_id, job_id, lambda: self._execute(simulation_id, job_id, options))
         return job, record
 
-    def wait(self, simulation_id: str, timeout: float | None = None) -> None:
-        with self._lock:
-            future = self._futures.get(simulation_id)
-        if future is not None:
-            future.result(timeout=timeout)
+    def wait(self, simulation_id: str, timeout: float | None = None) -> bool:
+        """Block until the simulation's thread finishes; False when ``timeout`` seconds pass first."""
+        return self.runner.wait(simulation_id, timeout)
 
     def shutdown(self, wait: bool = True) -> None:
-        self._executor.shutdown(wait=wait, cancel_futures=not wait)
-
-    def _update(self, job_id: str, **fields: Any) -> None:
-        message = fields.pop("message", None)
-        with self.database.transaction() as session:
-            job = session.get(JobRecord, job_id)
-            if job is None:
-                return
-            for name, value in fields.items():
-                setattr(job, name, value)
-            if message:
-                job.messages = [*list(job.messages or []),
-                                {"at": utc_now().isoformat(), "text": message}][-MAX_MESSAGES:]
-
-    def _run(self, simulation_id: str, job_id: str, options: SimulationOptions) -> None:
-        try:
-            self._execute(simulation_id, job_id, options)
-        except Exception as exc:  # every failure is recorded on the job
-            if isinstance(exc, ValueError):
-                reason = str(exc)
-            else:
-                LOG.exception("simulation %s failed", simulation_id)
-                reason = "internal error while simulating — the details are in the server log"
-            self._update(job_id, state="failed", error=reason, finished_at=utc_now(),
-                         message=f"failed: {reason}")
-        finally:
-            with self._lock:
-                self._futures.pop(simulation_id, None)
+        self.runner.shutdown(wait)
 
     def _execute(self, simulation_id: str, job_id: str, options: SimulationOptions) -> None:
         with self.database.session() as session:
@@ -188,22 +155,16 @@ class SimulationRunner:
             results = plan.results or {}
             overrides = dict(plan.overrides or {})
             inputs_document = plan.scenario.inputs
-        self._update(job_id, state="running", started_at=utc_now(), percent=1.0,
-                     message="reading the plan")
+        self.runner.record(job_id, state="running", started_at=utc_now(), percent=1.0,
+                           message="reading the plan")
         scenario = apply_overrides(scenario_from_document(inputs_document), overrides)
         schedule = results.get("schedule") or {}
         inputs = simulation_inputs(table_to_frame(results.get("requirements")),
                                    table_to_frame(results.get("coverage")),
                                    table_to_frame(schedule.get("shifts")),
                                    table_to_frame(schedule.get("activities")), options, scenario=scenario)
-        last = {"at": 0.0}
-
-        def progress(fraction: float, message: str) -> None:
-            now = time.monotonic()
-            if now - last["at"] > 0.3 or fraction >= 1.0:
-                last["at"] = now
-                self._update(job_id, percent=round(2.0 + 95.0 * fraction, 1), message=message)
-
+        progress = self.runner.progress(job_id, low=2.0, high=97.0, every_seconds=0.3, min_step=0.0,
+                                        every_message=False, final_percent=97.0)
         result = simulate(inputs, progress)
         document = result.to_json()
         with self.database.transaction() as session:
@@ -214,9 +175,7 @@ class SimulationRunner:
             record.finished_at = utc_now()
             job = session.get(JobRecord, job_id)
             if job is not None:
-                job.state, job.percent, job.finished_at = "succeeded", 100.0, utc_now()
-                job.messages = [*list(job.messages or []),
-                                {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+                mark_succeeded(job)
 
 
 def simulation_runner(app: Flask | None = None) -> SimulationRunner:

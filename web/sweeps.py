@@ -16,9 +16,6 @@ from __future__ import annotations
 import io
 import logging
 import threading
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from flask import (
@@ -30,7 +27,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from models import Database, ScenarioRecord, SweepRecord
 from models.tables import utc_now
@@ -39,7 +35,8 @@ from planner.sweep import MAX_SWEEP_POINTS, SWEEP_PARAMETERS, grid_from_json, gr
 from planner.types import InputError
 from web.bodies import object_body
 from web.errors import ApiError, input_error
-from web.jobs import MAX_MESSAGES, load_scenario
+from web.jobs import load_scenario
+from web.runner import BackgroundRunner, mark_succeeded
 from web.security import check_api_token, check_csrf, safe_filename
 from web.services import get_scenario, iso
 from web.state import planner_state
@@ -68,7 +65,8 @@ def executor_spec(setting: str | None, connect_timeout_seconds: float = 10.0
 
 
 class SweepRunner:
-    """Runs sweeps one at a time on a thread; their points go to the app's executor.
+    """Runs sweeps one at a time on a :class:`~web.runner.BackgroundRunner` thread; their points go
+    to the app's executor.
 
     Parameters
     ----------
@@ -81,21 +79,15 @@ class SweepRunner:
     def __init__(self, database: Database, spec: executor_module.ExecutorSpec) -> None:
         self.database = database
         self.spec = spec
-        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-sweep")
-        self._futures: dict[str, Future[None]] = {}
+        self.runner = BackgroundRunner(database, SweepRecord, "sweeping",
+                                       expected=(InputError, executor_module.ExecutorError, ValueError),
+                                       thread_name_prefix="planner-sweep")
         self._lock = threading.Lock()
         self._executor: executor_module.Executor | None = None
 
     def recover_interrupted(self) -> int:
         """Mark sweeps left queued/running by a previous process as failed; returns how many."""
-        with self.database.transaction() as session:
-            stale = session.scalars(select(SweepRecord).where(
-                SweepRecord.state.in_(("queued", "running")))).all()
-            for sweep in stale:
-                sweep.state = "failed"
-                sweep.error = "interrupted: the server stopped before the sweep finished"
-                sweep.finished_at = utc_now()
-            return len(stale)
+        return self.runner.recover_interrupted("sweep")
 
     def submit(self, scenario_id: str, grid: Any, schedule: bool) -> SweepRecord:
         """Validate the grid against the scenario and queue the sweep (state ``queued``).
@@ -120,25 +112,17 @@ class SweepRunner:
                                 messages=[{"at": utc_now().isoformat(),
                                            "text": f"queued: {parsed.size} point(s)"}])
             session.add(sweep)
-        with self._lock:
-            self._futures[sweep.id] = self._threads.submit(self._run, sweep.id)
+        sweep_id = sweep.id
+        self.runner.start(sweep_id, sweep_id, lambda: self._execute(sweep_id), self._after_failure)
         return sweep
 
     def wait(self, sweep_id: str, timeout: float | None = None) -> bool:
         """Block until the sweep's thread finishes; False when ``timeout`` seconds pass first."""
-        with self._lock:
-            future = self._futures.get(sweep_id)
-        if future is None:
-            return True
-        try:
-            future.result(timeout=timeout)
-        except FutureTimeout:
-            return False
-        return True
+        return self.runner.wait(sweep_id, timeout)
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop taking sweeps; close the executor (and its local cluster)."""
-        self._threads.shutdown(wait=wait, cancel_futures=not wait)
+        self.runner.shutdown(wait)
         with self._lock:
             if self._executor is not None:
                 self._executor.close()
@@ -151,40 +135,17 @@ class SweepRunner:
                 self._executor = executor_module.start_executor(self.spec)
             return self._executor
 
-    def _update(self, sweep_id: str, **fields: Any) -> None:
-        message = fields.pop("message", None)
-        with self.database.transaction() as session:
-            sweep = session.get(SweepRecord, sweep_id)
-            if sweep is None:
-                return
-            for name, value in fields.items():
-                setattr(sweep, name, value)
-            if message:
-                messages = [*list(sweep.messages or []), {"at": utc_now().isoformat(), "text": message}]
-                sweep.messages = messages[-MAX_MESSAGES:]
-
-    def _run(self, sweep_id: str) -> None:
-        try:
-            self._execute(sweep_id)
-        except Exception as exc:  # every failure is recorded on the sweep
-            if isinstance(exc, InputError | executor_module.ExecutorError | ValueError):
-                reason = str(exc)
-            else:
-                LOG.exception("sweep %s failed", sweep_id)
-                reason = "internal error while sweeping — the details are in the server log"
-            if isinstance(exc, executor_module.ExecutorError):
-                with self._lock:  # a broken cluster is started afresh by the next sweep
-                    broken, self._executor = self._executor, None
-                if broken is not None:
-                    try:
-                        broken.close()
-                    except Exception:  # closing a lost cluster may fail too
-                        LOG.warning("closing the executor after a failed sweep failed", exc_info=True)
-            self._update(sweep_id, state="failed", error=reason, finished_at=utc_now(),
-                         message=f"failed: {reason}")
-        finally:
-            with self._lock:
-                self._futures.pop(sweep_id, None)
+    def _after_failure(self, exc: BaseException) -> None:
+        """A broken cluster (an executor error) is closed and started afresh by the next sweep."""
+        if not isinstance(exc, executor_module.ExecutorError):
+            return
+        with self._lock:
+            broken, self._executor = self._executor, None
+        if broken is not None:
+            try:
+                broken.close()
+            except Exception:  # closing a lost cluster may fail too
+                LOG.warning("closing the executor after a failed sweep failed", exc_info=True)
 
     def _execute(self, sweep_id: str) -> None:
         from planner.excel.sweep import write_sweep
@@ -199,18 +160,10 @@ class SweepRunner:
             scenario = load_scenario(record)
             specs, schedule = list((sweep.grid or {}).get("axes", [])), bool(sweep.schedule)
         grid = grid_from_json(specs, scenario)
-        self._update(sweep_id, state="running", started_at=utc_now(), percent=1.0,
-                     message=f"starting {self.spec.describe()}")
+        self.runner.record(sweep_id, state="running", started_at=utc_now(), percent=1.0,
+                           message=f"starting {self.spec.describe()}")
         runner = self._runner()
-        last = {"percent": 1.0, "at": 0.0}
-
-        def progress(fraction: float, message: str) -> None:
-            percent = round(1.0 + 96.0 * min(max(float(fraction), 0.0), 1.0), 1)
-            now = time.monotonic()
-            if percent >= 97.0 or (percent - last["percent"] >= 1.0 and now - last["at"] > 0.2):
-                last.update(percent=percent, at=now)
-                self._update(sweep_id, percent=percent, message=message)
-
+        progress = self.runner.progress(sweep_id, high=97.0, every_message=False, final_percent=97.0)
         result = run_sweep(scenario, grid, schedule=schedule, executor=runner, progress=progress)
         document = result.to_json()
         buffer = io.BytesIO()
@@ -219,13 +172,7 @@ class SweepRunner:
             stored = session.get(SweepRecord, sweep_id)
             if stored is None or session.get(ScenarioRecord, stored.scenario_id) is None:
                 return  # deleted with its scenario while it ran: nothing to keep
-            stored.results = document
-            stored.workbook = buffer.getvalue()
-            stored.state = "succeeded"
-            stored.percent = 100.0
-            stored.finished_at = utc_now()
-            stored.messages = [*list(stored.messages or []),
-                               {"at": utc_now().isoformat(), "text": "done"}][-MAX_MESSAGES:]
+            mark_succeeded(stored, results=document, workbook=buffer.getvalue())
 
 
 def sweep_runner() -> SweepRunner:

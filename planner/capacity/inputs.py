@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from planner.capacity.people import headcount_problems, people_today
 from planner.types import InputError, Problem, Scenario
 
 MAX_WEEKS = 104
@@ -524,7 +525,8 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
     """Every cross-reference of ``inputs`` and against ``scenario``; returns the problems.
 
     Checks: known groups, buckets and channels; bucket bounds increasing with one open-ended last
-    bucket; no people count twice; unique class names; each class's lead time inside the
+    bucket; no people count twice; with named agents, each group's ``Headcount`` total agrees with
+    its agents' FTE (:mod:`planner.capacity.people`); unique class names; each class's lead time inside the
     horizon; every start week at or after ``1 + lead_weeks`` and early enough to be productive
     (training over) inside the horizon; overtime caps within the paid week; the weekly table.
     """
@@ -564,6 +566,11 @@ def validate_capacity(inputs: CapacityInputs, scenario: Scenario) -> list[Proble
         if (row.group, row.tenure_bucket) in seen_people:
             add(where, "tenure_bucket", f"({row.group}, {row.tenure_bucket}) is listed twice")
         seen_people.add((row.group, row.tenure_bucket))
+    if scenario.agents:
+        # Named agents are today's people; the Headcount rows may only give their tenure split.
+        people = people_today(scenario.agents, scenario.contracts, sorted(groups),
+                              settings.paid_hours_per_fte_week)
+        problems += headcount_problems(inputs.headcount, people)
     seen_groups: set[str] = set()
     for i, g in enumerate(inputs.groups):
         where = f"groups[{i}]"

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from planner import demand
 from planner.capacity import baseline, report
-from planner.capacity.inputs import CapacityInputs, check_capacity
+from planner.capacity.inputs import CapacityInputs, Headcount, check_capacity
 from planner.capacity.model import CapacityData, CapacitySolution, capacity_data, solve_capacity
+from planner.capacity.people import PEOPLE_COLUMNS, people_today, starting_headcount
 from planner.capacity.requirement import (
     Efficiency,
     WeeklyWorkload,
@@ -61,6 +63,11 @@ class CapacityPlan:
         The rule-based what-if on the same scenarios (:func:`planner.capacity.report.compare`).
     timings : dict of str to float
         Seconds per stage.
+    people : pandas.DataFrame
+        Today's people per (group, contract) from the ``Agents`` sheet
+        (:data:`planner.capacity.people.PEOPLE_COLUMNS`); empty without agents.
+    people_source : str
+        Where today's people come from (the ``Agents`` or the ``Headcount`` sheet), in planner words.
     """
 
     scenario: Scenario
@@ -76,6 +83,8 @@ class CapacityPlan:
     explanations: tuple[str, ...]
     baseline: dict[str, Any] | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    people: Any = None
+    people_source: str = ""
 
     @property
     def status(self) -> str:
@@ -98,6 +107,21 @@ def required_by_scenario(
     shrink = np.broadcast_to(workload.shrinkage[:, None, :], scaled.shape)
     fte = required_fte(curve, scaled, shrink, efficiency.factor, inputs.settings.paid_hours_per_fte_week)
     return np.transpose(fte, (1, 0, 2)), workload
+
+
+def with_people_today(scenario: Scenario, inputs: CapacityInputs) -> tuple[CapacityInputs, Any, str]:
+    """``inputs`` with today's head count from the scenario's named agents (when it has any), the
+    people table and the source text (rules: :mod:`planner.capacity.people`)."""
+    if not scenario.agents:
+        total = sum(h.fte for h in inputs.headcount)
+        return (inputs, pd.DataFrame(columns=list(PEOPLE_COLUMNS)),
+                f"Headcount sheet: {total:.1f} FTE by tenure bucket (no Agents sheet)")
+    people = people_today(scenario.agents, scenario.contracts,
+                          [g.name for g in scenario.staffing_groups],
+                          inputs.settings.paid_hours_per_fte_week)
+    rows, split_from = starting_headcount(inputs.headcount, inputs.tenure_buckets[-1].name, people)
+    headcount = tuple(Headcount(group, bucket, fte) for group, bucket, fte in rows)
+    return inputs.replace(headcount=headcount), people.table, people.source_text(split_from)
 
 
 def resolve_efficiency(
@@ -156,6 +180,7 @@ def plan_capacity(
     if scenarios is not None:
         inputs = inputs.replace(settings=replace(inputs.settings, scenarios=int(scenarios)))
     check_capacity(inputs, scenario)
+    inputs, people, people_source = with_people_today(scenario, inputs)
     settings = inputs.settings
     tell(0.0, "schedule-efficiency factor")
     started = time.perf_counter()
@@ -193,6 +218,10 @@ def plan_capacity(
     weekly = report.weekly_table(inputs, workload, solution, settings.short_tolerance_fte)
     hiring = report.hiring_table(inputs, solution)
     summary = report.summary(inputs, efficiency, solution, weekly)
+    summary["people_source"] = people_source
+    for group in data.groups:
+        summary[f"people_today_fte[{group}]"] = float(sum(h.fte for h in inputs.headcount
+                                                          if h.group == group))
     notes = list(workload.notes) + report.explain(inputs, solution, weekly)
     tell(1.0, "plan ready")
     return CapacityPlan(
@@ -209,4 +238,6 @@ def plan_capacity(
         explanations=tuple(notes),
         baseline=comparison,
         timings=timings,
+        people=people,
+        people_source=people_source,
     )

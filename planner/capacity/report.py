@@ -310,6 +310,7 @@ def plan_text(plan: Any) -> str:
         f"{plan.inputs.settings.first_week}, {s['scenarios']} scenario(s) — status: {s['status']}"
         + (f" (gap {s['gap']:.2%})" if isinstance(s.get("gap"), float) and math.isfinite(s["gap"]) else ""),
         f"  schedule efficiency: {s['efficiency_source']}",
+        f"  people today: {s.get('people_source', 'Headcount sheet')}",
         f"  expected total cost: {s.get('expected_cost_total', math.nan):,.0f} {currency} "
         f"(hiring {s.get('expected_cost_hiring', 0):,.0f}, wages {s.get('expected_cost_wages', 0):,.0f}, "
         f"overtime {s.get('expected_cost_overtime', 0):,.0f}, VTO savings "

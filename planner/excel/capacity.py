@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from typing import IO, Any
 
 import pandas as pd
@@ -33,17 +32,16 @@ from planner.capacity.inputs import (
     validate_capacity,
     week_frame,
 )
-from planner.excel.columns import Column, SheetSpec, norm
+from planner.excel.columns import Column, SheetSpec
 from planner.excel.layout import BOLD, DATE_FORMAT, save_book, set_widths, style_header
 from planner.excel.reader import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
-    has_formulas,
-    load_book,
-    read_bytes,
-    sheet_rows,
+    LoadedWorkbook,
+    open_workbook,
+    scenario_from_book,
 )
-from planner.excel.tables import ProblemCollector, Table, as_table, locator, read_key_values, read_objects
+from planner.excel.tables import ProblemCollector, SheetObjects, Table, read_key_values, read_sheet
 from planner.types import InputError, Problem, Scenario
 
 _GROUP_LOOKUP = "StaffingGroups!$A$2:$A$200"
@@ -163,10 +161,18 @@ HEADCOUNT_SHEET = SheetSpec(
     (
         Column("group", "group", "text", required=True, lookup=_GROUP_LOOKUP, note="Staffing group."),
         Column("tenure_bucket", "tenure_bucket", "text", required=True, note="A TenureBuckets name."),
-        Column("fte", "fte", "number", required=True, note="People today, FTE (≥ 0)."),
+        Column(
+            "fte",
+            "fte",
+            "number",
+            required=True,
+            note="People today, FTE (≥ 0). With an Agents sheet: the tenure split, totalling the "
+            "group's agents' FTE ± 0.5.",
+        ),
     ),
     required=False,
-    purpose="The people today per staffing group and tenure bucket.",
+    purpose="The people today per staffing group and tenure bucket (with an Agents sheet: their "
+    "tenure split only).",
 )
 
 HIRE_CLASSES_SHEET = SheetSpec(
@@ -346,33 +352,51 @@ def read_capacity(
 ) -> CapacityInputs | None:
     """The capacity inputs of a workbook (None without a ``CapacitySettings`` sheet).
 
+    For a scenario that is read from the same workbook, :func:`read_scenario_and_capacity` parses
+    the file once for both.
+
     Raises
     ------
     planner.types.InputError
         Every problem, located ``Sheet!Cell``.
     """
-    content = read_bytes(path_or_file, max_bytes)
-    book = load_book(content, data_only=True)
-    formulas = None
-    try:
-        present = {norm(name): name for name in book.sheetnames}
-        if norm(CAPACITY_SETTINGS_SHEET.name) not in present:
-            return None
-        # A formula without a cached value is reported at its cell, as in the scenario sheets.
-        formulas = load_book(content, data_only=False) if has_formulas(content) else None
-        problems = ProblemCollector()
-        tables: dict[str, Table] = {}
-        for spec in CAPACITY_SHEETS:
-            actual = present.get(norm(spec.name))
-            if actual is not None:
-                formula_sheet = formulas[actual] if formulas is not None else None
-                tables[spec.name] = as_table(
-                    actual, sheet_rows(book[actual], formula_sheet, actual, max_rows, problems), spec
-                )
-    finally:
-        book.close()
-        if formulas is not None:
-            formulas.close()
+    with open_workbook(path_or_file, max_bytes=max_bytes, max_rows=max_rows) as book:
+        return capacity_from_book(book, scenario)
+
+
+def read_scenario_and_capacity(
+    path_or_file: str | os.PathLike[str] | IO[bytes] | bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> tuple[Scenario, CapacityInputs | None]:
+    """The scenario and its capacity inputs from one parse of the workbook.
+
+    Raises
+    ------
+    planner.types.InputError
+        The scenario's problems (then the capacity sheets are not read), else the capacity
+        sheets' problems, every one located ``Sheet!Cell``.
+    """
+    with open_workbook(path_or_file, max_bytes=max_bytes, max_rows=max_rows) as book:
+        scenario = scenario_from_book(book)
+        return scenario, capacity_from_book(book, scenario)
+
+
+def capacity_from_book(book: LoadedWorkbook, scenario: Scenario) -> CapacityInputs | None:
+    """The capacity inputs of an open workbook (None without a ``CapacitySettings`` sheet).
+
+    With named agents in ``scenario`` the ``Headcount`` rows are checked against them
+    (:mod:`planner.capacity.people`); a contradiction is located at the group's fte cell.
+    """
+    if not book.has_sheet(CAPACITY_SETTINGS_SHEET):
+        return None
+    problems = ProblemCollector()
+    tables: dict[str, Table] = {}
+    for spec in CAPACITY_SHEETS:
+        table = book.table(spec, problems)
+        if table is not None:
+            tables[spec.name] = table
     return _capacity_from_tables(tables, scenario, problems)
 
 
@@ -386,59 +410,79 @@ def _capacity_from_tables(
             settings = CapacitySettings(**parsed)
         except InputError as exc:
             problems.extend_from(exc, lambda f: cells.get(f, "CapacitySettings!B1"))
-    rows: dict[str, list[int]] = {}
-    locators: dict[str, Callable[[int, str], str]] = {}
-
-    def objects(spec: SheetSpec, factory: Callable[..., Any], key: str) -> tuple[Any, ...]:
-        table = tables.get(spec.name)
-        if table is None:
-            return ()
-        found = read_objects(table, spec, factory, problems)
-        rows[key] = [r for r, _ in found]
-        locators[key] = lambda r, f, t=table, s=spec: locator(t.name, t, r, s)(f)
-        return tuple(obj for _, obj in found)
-
-    buckets = objects(TENURE_SHEET, TenureBucket, "tenure_buckets")
-    headcount = objects(HEADCOUNT_SHEET, Headcount, "headcount")
-    classes = objects(HIRE_CLASSES_SHEET, _hire_class, "hire_classes")
-    groups = objects(CAPACITY_GROUPS_SHEET, CapacityGroup, "groups")
-    weeks = None
-    if "CapacityWeeks" in tables:
-        table = tables["CapacityWeeks"]
-        found = read_objects(table, CAPACITY_WEEKS_SHEET, lambda **kw: kw, problems)
-        weeks = week_frame([{c: kw.get(c) for c in WEEK_COLUMNS} for _, kw in found])
-        rows["weeks"] = [r for r, _ in found]
-        locators["weeks"] = lambda r, f, t=table: locator(t.name, t, r, CAPACITY_WEEKS_SHEET)(f)
+    sheets = {
+        "tenure_buckets": read_sheet(tables, TENURE_SHEET, TenureBucket, problems),
+        "headcount": read_sheet(tables, HEADCOUNT_SHEET, Headcount, problems),
+        "hire_classes": read_sheet(tables, HIRE_CLASSES_SHEET, _hire_class, problems),
+        "groups": read_sheet(tables, CAPACITY_GROUPS_SHEET, CapacityGroup, problems),
+        "weeks": read_sheet(tables, CAPACITY_WEEKS_SHEET, lambda **kw: kw, problems),
+    }
+    weeks = sheets["weeks"]
     if settings is None:
         raise InputError(problems.result() or [Problem("first_week", "is required", "CapacitySettings!A1")])
+
+    def items(part: str) -> tuple[Any, ...]:
+        found = sheets[part]
+        return found.items if found is not None else ()
+
     inputs = CapacityInputs(
         settings=settings,
-        tenure_buckets=buckets,
-        headcount=headcount,
-        hire_classes=classes,
-        groups=groups,
-        weeks=weeks,
+        tenure_buckets=items("tenure_buckets"),
+        headcount=items("headcount"),
+        hire_classes=items("hire_classes"),
+        groups=items("groups"),
+        weeks=None if weeks is None else week_frame([{c: kw.get(c) for c in WEEK_COLUMNS}
+                                                     for kw in weeks.items]),
     )
     # Cross-checks run on the rows that parsed, so one read reports cell and rule problems together.
+    present = {part: found for part, found in sheets.items() if found is not None}
+    failed = _failed_rows_by_group(sheets["headcount"])
     for problem in validate_capacity(inputs, scenario):
-        problems.add(problem.field, problem.message, _cell_of(problem, rows, locators, cells))
+        group = _contradicted_group(problem, inputs)
+        if group in failed:
+            # A group with a bad Headcount row has no total to compare yet: said at that row.
+            problems.skipped(HEADCOUNT_SHEET.name, failed[group],
+                             f"the Headcount total of {group!r} against the Agents sheet")
+            continue
+        problems.add(problem.field, problem.message, _cell_of(problem, present, cells))
     if problems:
         raise InputError(problems.result())
     return inputs
 
 
-def _cell_of(
-    problem: Problem,
-    rows: dict[str, list[int]],
-    locators: dict[str, Callable[[int, str], str]],
-    setting_cells: dict[str, str],
-) -> str:
+def _failed_rows_by_group(headcount: SheetObjects | None) -> dict[str, int]:
+    """Group → first row of the ``Headcount`` rows that failed their own checks."""
+    if headcount is None:
+        return {}
+    table = headcount.table
+    column = next(c for c in HEADCOUNT_SHEET.columns if c.field == "group")
+    index = table.index_of(HEADCOUNT_SHEET, column)
+    parsed = set(headcount.rows)
+    failed: dict[str, int] = {}
+    for row, values in table.rows:
+        if row not in parsed and index is not None and index < len(values) and values[index] is not None:
+            failed.setdefault(str(values[index]).strip(), row)
+    return failed
+
+
+def _contradicted_group(problem: Problem, inputs: CapacityInputs) -> str | None:
+    """The group of a Headcount-against-Agents contradiction (located ``headcount[i].fte``)."""
+    match = _PATH.match(problem.location)
+    if match and match.group(1) == "headcount" and match.group(3) == "fte":
+        index = int(match.group(2))
+        if index < len(inputs.headcount):
+            return inputs.headcount[index].group
+    return None
+
+
+def _cell_of(problem: Problem, sheets: dict[str, SheetObjects], setting_cells: dict[str, str]) -> str:
     """``Sheet!Cell`` of a cross-check problem located ``part[i].field``."""
     match = _PATH.match(problem.location)
     if match:
         part, index, field_name = match.group(1), int(match.group(2)), match.group(3)
-        if part in rows and index < len(rows[part]):
-            return locators[part](rows[part][index], field_name)
+        found = sheets.get(part)
+        if found is not None and index < len(found.found):
+            return found.cell(found.found[index][0], field_name)
     if problem.location.startswith("settings"):
         return setting_cells.get(problem.field, "CapacitySettings!A1")
     sheet = {
@@ -517,6 +561,14 @@ def write_capacity_sheets(book: Workbook, inputs: CapacityInputs) -> None:
 
 
 # -- the CapacityPlan output ----------------------------------------------------------------------
+_PEOPLE_HEADERS = {
+    "group": "Group",
+    "contract": "Contract",
+    "agents": "Agents skilled",
+    "multi_skilled_agents": "Of them multi-skilled",
+    "fte": "FTE (contract max h ÷ FTE week; shared agents split)",
+}
+
 _WEEKLY_HEADERS = {
     "group": "Group",
     "week": "Week",
@@ -583,6 +635,7 @@ def write_capacity_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[byt
         ("Expected shortfall (FTE-weeks)", "expected_shortfall_fte_weeks", "#,##0.0"),
         ("Weeks with P(short) > 10 %", "weeks_at_risk", "0"),
         ("Schedule efficiency from", "efficiency_source", None),
+        ("People today from", "people_source", None),
         ("Optimality gap", "gap", "0.00%"),
         ("Solve seconds", "solve_seconds", "0.0"),
     ):
@@ -593,6 +646,11 @@ def write_capacity_plan(plan: Any, path_or_file: str | os.PathLike[str] | IO[byt
     for note in plan.explanations:
         ws.append(["Note", note])
     row = ws.max_row + 2
+    people = getattr(plan, "people", None)
+    if people is not None and len(people):
+        ws.cell(row=row, column=1, value="People today (Agents sheet), FTE by staffing group and "
+                                        "contract").font = BOLD
+        row = _write_table(ws, people, _PEOPLE_HEADERS, row + 1) + 2
     ws.cell(row=row, column=1, value="Hiring plan").font = BOLD
     end = _write_table(ws, plan.hiring, {}, row + 1)
     if plan.baseline:

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from planner.excel.cells import CellError, format_days, parse_days
 from planner.excel.columns import Column, SheetSpec
 from planner.excel.layout import set_widths, style_header
-from planner.excel.tables import ProblemCollector, Table, cell_ref, read_objects
+from planner.excel.tables import ProblemCollector, Table, read_sheet
 from planner.people import FULL_DAY, Agent, Contract, DayWindow
 from planner.types import InputError, Problem
 
@@ -247,53 +247,31 @@ def read_people(
     tables: Mapping[str, Table], group_names: set[str], problems: ProblemCollector
 ) -> tuple[tuple[Contract, ...], tuple[Agent, ...]]:
     """Contracts and agents of a workbook; unknown contracts, groups and repeated ids are located."""
-    contracts: list[tuple[int, Contract]] = []
-    agents: list[tuple[int, Agent]] = []
     claimed: dict[str, int] = {}
-    if "Contracts" in tables:
-        contracts = read_objects(tables["Contracts"], CONTRACTS_SHEET, _contract, problems, claimed)
-        seen: set[str] = set()
-        for row, contract in contracts:
-            if contract.name in seen:
-                problems.add(
-                    "name",
-                    f"contract {contract.name!r} is defined twice",
-                    _cell(tables["Contracts"], CONTRACTS_SHEET, "name", row),
-                )
-            seen.add(contract.name)
-    if "Agents" in tables:
-        agents = read_objects(tables["Agents"], AGENTS_SHEET, _agent, problems)
-        table = tables["Agents"]
-        ids: set[str] = set()
-        for row, agent in agents:
-            if agent.agent_id in ids:
-                problems.add(
-                    "agent_id",
-                    f"agent id {agent.agent_id!r} is used twice",
-                    _cell(table, AGENTS_SHEET, "agent_id", row),
-                )
-            ids.add(agent.agent_id)
+    contracts = read_sheet(tables, CONTRACTS_SHEET, _contract, problems, claimed)
+    if contracts is not None:
+        contracts.report_repeats(lambda c: c.name, "name", lambda name: f"contract {name!r} is defined twice",
+                                 problems)
+    agents = read_sheet(tables, AGENTS_SHEET, _agent, problems)
+    if agents is not None:
+        agents.report_repeats(lambda a: a.agent_id, "agent_id",
+                              lambda agent_id: f"agent id {agent_id!r} is used twice", problems)
+        for row, agent in agents.found:
             if agent.contract not in claimed:
                 problems.add(
                     "contract",
                     f"unknown contract {agent.contract!r}; known (Contracts sheet): "
                     f"{sorted(claimed) or 'none'}",
-                    _cell(table, AGENTS_SHEET, "contract", row),
+                    agents.cell(row, "contract"),
                 )
             unknown = [g for g in agent.groups if g not in group_names]
             if unknown:
                 problems.add(
                     "groups",
                     f"unknown staffing group(s) {unknown}; known: {sorted(group_names)}",
-                    _cell(table, AGENTS_SHEET, "groups", row),
+                    agents.cell(row, "groups"),
                 )
-    return tuple(c for _, c in contracts), tuple(a for _, a in agents)
-
-
-def _cell(table: Table, spec: SheetSpec, field_name: str, row: int) -> str:
-    column = next(c for c in spec.columns if c.field == field_name)
-    index = table.index_of(spec, column)
-    return cell_ref(table.name, index or 0, row)
+    return (contracts.items if contracts else ()), (agents.items if agents else ())
 
 
 def _clock(minute: int) -> str:

@@ -27,7 +27,9 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -324,6 +326,62 @@ _SHEET_OF_FIELD = {"channels": "Channels", "segments": "Segments", "forecast": "
                    "staffing_groups": "StaffingGroups", "contacts": "Forecast"}
 
 
+@dataclass
+class LoadedWorkbook:
+    """An open, parsed workbook: its values, its formulas (when any sheet has one) and its source.
+
+    One parse serves every reader of the file (the scenario sheets, the capacity sheets):
+    :meth:`table` reads any sheet of a :class:`~planner.excel.columns.SheetSpec` from it.
+    """
+
+    values: Any
+    formulas: Any | None
+    source: object
+    max_rows: int
+
+    def sheet_name(self, spec: SheetSpec) -> str | None:
+        """The workbook's own name of ``spec``'s sheet (its name or an alias), or None."""
+        present = {norm(name): name for name in self.values.sheetnames}
+        return next((present[norm(n)] for n in (spec.name, *spec.aliases) if norm(n) in present), None)
+
+    def has_sheet(self, spec: SheetSpec) -> bool:
+        return self.sheet_name(spec) is not None
+
+    def table(self, spec: SheetSpec, problems: ProblemCollector) -> Table | None:
+        """``spec``'s sheet as a :class:`Table` (formula cells without values become problems)."""
+        actual = self.sheet_name(spec)
+        if actual is None:
+            return None
+        rows = sheet_rows(self.values[actual], self.formulas[actual] if self.formulas else None,
+                          actual, self.max_rows, problems)
+        return as_table(actual, rows, spec)
+
+
+@contextmanager
+def open_workbook(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, *,
+                  max_bytes: int = DEFAULT_MAX_BYTES,
+                  max_rows: int = DEFAULT_MAX_ROWS) -> Iterator[LoadedWorkbook]:
+    """The workbook parsed once, behind the guard rails; closed on leaving the block.
+
+    Raises
+    ------
+    planner.types.InputError
+        A file that is too large, not an .xlsx package, a zip bomb or unsafe XML.
+    """
+    content = read_bytes(path_or_file, max_bytes)
+    values_book = load_book(content, data_only=True)
+    try:
+        # The second load (to see formulas) is only needed when some sheet holds a formula.
+        formulas_book = load_book(content, data_only=False) if has_formulas(content) else None
+        try:
+            yield LoadedWorkbook(values_book, formulas_book, path_or_file, max_rows)
+        finally:
+            if formulas_book is not None:
+                formulas_book.close()
+    finally:
+        values_book.close()
+
+
 def read_workbook(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, *,
                   max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> Scenario:
     """Read a scenario workbook into a validated :class:`~planner.types.Scenario`.
@@ -348,18 +406,8 @@ def read_workbook(path_or_file: str | os.PathLike[str] | IO[bytes] | bytes, *,
         With **every** problem found, each located as ``Sheet!Cell`` (``Forecast!B7: channel
         unknown channel 'fax'; allowed: chat, email, voice``).
     """
-    content = read_bytes(path_or_file, max_bytes)
-    values_book = load_book(content, data_only=True)
-    try:
-        # The second load (to see formulas) is only needed when some sheet holds a formula.
-        formulas_book = load_book(content, data_only=False) if has_formulas(content) else None
-        try:
-            return _read_books(values_book, formulas_book, path_or_file, max_rows)
-        finally:
-            if formulas_book is not None:
-                formulas_book.close()
-    finally:
-        values_book.close()
+    with open_workbook(path_or_file, max_bytes=max_bytes, max_rows=max_rows) as book:
+        return scenario_from_book(book)
 
 
 def has_formulas(content: bytes) -> bool:
@@ -370,21 +418,20 @@ def has_formulas(content: bytes) -> bool:
                    if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))
 
 
-def _read_books(values_book: Any, formulas_book: Any, source: object, max_rows: int) -> Scenario:
+def scenario_from_book(book: LoadedWorkbook) -> Scenario:
+    """The validated scenario of an open workbook (:func:`read_workbook` without the parse)."""
     problems = ProblemCollector()
-    present = {norm(name): name for name in values_book.sheetnames}
+    source = book.source
     tables: dict[str, Table] = {}
     for spec in (*SHEETS, *PEOPLE_SHEETS):
-        actual = next((present[norm(n)] for n in (spec.name, *spec.aliases) if norm(n) in present), None)
-        if actual is None:
+        table = book.table(spec, problems)
+        if table is None:
             if spec.required:
                 problems.add("sheet", f"is missing; required sheets: "
                                       f"{', '.join(s.name for s in SHEETS if s.required)} (found: "
-                                      f"{', '.join(values_book.sheetnames)})", spec.name)
+                                      f"{', '.join(book.values.sheetnames)})", spec.name)
             continue
-        rows = sheet_rows(values_book[actual], formulas_book[actual] if formulas_book else None,
-                           actual, max_rows, problems)
-        tables[spec.name] = as_table(actual, rows, spec)
+        tables[spec.name] = table
 
     settings: Settings | None = None
     name = Path(str(source)).stem if isinstance(source, str | os.PathLike) else "scenario"

@@ -2,14 +2,17 @@
 
 Every input sheet goes through :func:`read_objects` (one object per row, built by its dataclass,
 whose own validation problems are located at the cell of the field) or :func:`read_key_values`
-(Settings-like sheets). New sheets use the same two functions.
+(Settings-like sheets). New sheets use the same two functions; :func:`read_sheet` wraps
+:func:`read_objects` for an optional sheet and keeps each object's row, so later cross-checks
+(:meth:`SheetObjects.cell`, :meth:`SheetObjects.report_repeats`) are located without repeating
+the lookup.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,6 +208,56 @@ def read_objects(table: Table, spec: SheetSpec, factory: Callable[..., Any], pro
         except InputError as exc:
             problems.extend_from(exc, locator(sheet, table, row_number, spec))
     return objects
+
+
+@dataclass(frozen=True)
+class SheetObjects:
+    """The objects read from one table sheet, each with the row it came from.
+
+    Parameters
+    ----------
+    table : Table
+    spec : SheetSpec
+    found : list of (int, object)
+        (1-based row number, object) of every row that passed its own validation, in sheet order.
+    """
+
+    table: Table
+    spec: SheetSpec
+    found: list[tuple[int, Any]]
+
+    @property
+    def items(self) -> tuple[Any, ...]:
+        """The objects, in sheet order."""
+        return tuple(item for _, item in self.found)
+
+    @property
+    def rows(self) -> list[int]:
+        """The row number of each object, in sheet order."""
+        return [row for row, _ in self.found]
+
+    def cell(self, row: int, field_name: str) -> str:
+        """``Sheet!Cell`` of ``field_name`` in ``row`` (column A when the column is absent)."""
+        return locator(self.table.name, self.table, row, self.spec)(field_name)
+
+    def report_repeats(self, key: Callable[[Any], Hashable], field_name: str,
+                       message: Callable[[Any], str], problems: ProblemCollector) -> None:
+        """A located problem at every row whose ``key`` an earlier row already has."""
+        seen: set[Hashable] = set()
+        for row, item in self.found:
+            value = key(item)
+            if value in seen:
+                problems.add(field_name, message(value), self.cell(row, field_name))
+            seen.add(value)
+
+
+def read_sheet(tables: Mapping[str, Table], spec: SheetSpec, factory: Callable[..., Any],
+               problems: ProblemCollector, claimed: dict[str, int] | None = None) -> SheetObjects | None:
+    """:func:`read_objects` of ``spec``'s sheet when the workbook has it (None when not)."""
+    table = tables.get(spec.name)
+    if table is None:
+        return None
+    return SheetObjects(table, spec, read_objects(table, spec, factory, problems, claimed))
 
 
 def read_key_values(table: Table, spec: SheetSpec, problems: ProblemCollector) -> tuple[dict[str, Any],

@@ -279,7 +279,7 @@ def add_coverage(model: GroupModel) -> None:
         model.add("cover", _expr(row) == float(model.required[i]))
 
 
-def add_deferred_work_flow(model: GroupModel) -> None:
+def add_deferred_work_flow(model: GroupModel, block: int = 1) -> None:
     """Deferred work done between its arrival and its deadline (replaces coverage for email).
 
     Per interval ``t``, in agent-intervals of net work (see the module docstring):
@@ -291,7 +291,17 @@ def add_deferred_work_flow(model: GroupModel) -> None:
     service and deadline curves, as in :func:`planner.staffing.deferred_staffing`); earliest
     deadline first is optimal for such fluid work, and FIFO is EDF here since deadlines follow
     arrivals. Needs ``model.deferred``.
+
+    With ``block`` > 1 the same rows are written on blocks of ``block`` consecutive intervals
+    (:func:`_add_block_flow`): capacity summed over the block, arrival and deadline rows at the
+    block's last interval only. Every per-interval solution gives a block solution of no greater
+    cost (sum its ``done`` over each block; the block rows are sums or a subset of the interval
+    rows, and its lateness is one of the interval terms), so the block model is a *relaxation*: its
+    bound is a valid bound of the exact model, and its schedules must be checked against the exact
+    flow (:mod:`planner.roster.solve` places them in the exact model).
     """
+    if block < 1:
+        raise ValueError(f"block must be ≥ 1 interval, got {block}")
     work = model.deferred
     if work is None:
         raise ValueError(f"group {model.group!r} has no deferred work to schedule")
@@ -305,6 +315,9 @@ def add_deferred_work_flow(model: GroupModel) -> None:
     is_open = np.asarray(work.is_open, dtype=bool)
     penalty = model.settings.shortfall_penalty_per_agent_hour * model.interval_hours
     terms = coverage_terms(model)
+    if block > 1:
+        _add_block_flow(model, block, arrived, due, net, is_open, penalty, terms)
+        return
     previous: pulp.LpVariable | None = None
     for t in range(n):
         can_work = bool(is_open[t]) and bool(terms[t])
@@ -326,6 +339,44 @@ def add_deferred_work_flow(model: GroupModel) -> None:
         previous = cumulative
 
 
+def _add_block_flow(model: GroupModel, block: int, arrived: np.ndarray, due: np.ndarray,
+                    net: np.ndarray, is_open: np.ndarray, penalty: float,
+                    terms: list[list[tuple[pulp.LpVariable, float]]]) -> None:
+    """The flow of :func:`add_deferred_work_flow` on blocks of ``block`` intervals (a relaxation).
+
+    Block ``b`` covers intervals ``[b·block, (b+1)·block)``: ``done[b] ≤ Σ_{t ∈ b, open}
+    (1 − shrinkage_t) × working_t``; ``work_done[b] ≤ Σ arrived`` and ``work_done[b] + late[b] ≥
+    Σ due`` up to the block's last interval; ``late[b]`` priced as one interval at the block's
+    largest ``1 − shrinkage`` (at most the exact model's lateness cost of the same backlog).
+    """
+    n = model.interval_count
+    previous: pulp.LpVariable | None = None
+    for b, first in enumerate(range(0, n, block)):
+        last = min(first + block, n) - 1
+        capacity: dict[pulp.LpVariable, float] = {}
+        for t in range(first, last + 1):
+            if is_open[t]:
+                for v, c in terms[t]:
+                    capacity[v] = capacity.get(v, 0.0) + c * net[t]
+        can_work = bool(capacity)
+        done = model.problem.add_variable(f"done_{b}", 0, None if can_work else 0)
+        cumulative = model.problem.add_variable(f"work_done_{b}", 0, float(arrived[last]))
+        model.done[b], model.work_done[b] = done, cumulative
+        balance = [(cumulative, 1.0), (done, -1.0)]
+        if previous is not None:
+            balance.append((previous, -1.0))
+        model.add("work_balance", _expr(balance) == 0)
+        if can_work:
+            model.add("work_capacity", _expr([(done, 1.0), *((v, -c) for v, c in capacity.items())]) <= 0)
+        if due[last] > DEADLINE_MARGIN:
+            need = min(float(due[last]) + DEADLINE_MARGIN, float(arrived[last]))
+            late = model.problem.add_variable(f"late_{b}", 0, need)
+            model.late[b] = late
+            model.cost_terms.append((late, penalty / float(net[first:last + 1].max())))
+            model.add("deadline", _expr([(cumulative, 1.0), (late, 1.0)]) >= need)
+        previous = cumulative
+
+
 def set_objective(model: GroupModel) -> None:
     """Minimise labour cost + shortfall + over-staffing + skipped-break penalties."""
     model.problem.setObjective(_expr(model.cost_terms))
@@ -334,7 +385,8 @@ def set_objective(model: GroupModel) -> None:
 def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
                       break_rules: Sequence[BreakRule], settings: Settings, group: str, *,
                       deferred: DeferredWork | None = None,
-                      window: tuple[int, int] | None = None, branching_aid: bool = True) -> GroupModel:
+                      window: tuple[int, int] | None = None, branching_aid: bool = True,
+                      deferred_block: int = 1) -> GroupModel:
     """Build the integer program of one staffing group (every family above).
 
     Parameters
@@ -386,7 +438,7 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     else:
         if branching_aid:
             add_agents_on_shift(model)
-        add_deferred_work_flow(model)
+        add_deferred_work_flow(model, deferred_block)
     set_objective(model)
     return model
 
