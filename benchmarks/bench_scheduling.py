@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 import subprocess
 import sys
 import time
@@ -53,6 +52,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from python_lookup import find_python  # noqa: E402  (benchmarks/, the script's own folder)
 
 from planner import scheduling, shifts  # noqa: E402
 from planner.solver import solve  # noqa: E402
@@ -223,7 +224,7 @@ def ensure_venvs() -> None:
     if not VENV_311.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV_311)], check=True)
         subprocess.run([str(VENV_311 / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.1"], check=True)
-    py312 = shutil.which("python3.12")
+    py312 = find_python("3.12")  # not shutil.which: a pyenv shim is found but may not run
     if not VENV_312.exists() and py312:
         subprocess.run([py312, "-m", "venv", str(VENV_312)], check=True)
         subprocess.run([str(VENV_312 / "bin" / "pip"), "install", "-q", "pyworkforce>=0.5.2"], check=True)

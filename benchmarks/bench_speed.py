@@ -23,13 +23,16 @@ Parts (each can be skipped or sized from the command line):
     afternoon peak; a 15-minute day and a 30-minute week; and the same with one paid break per
     shift at three embedded positions) solved to gap ≤ 1e-4 by ``scheduling.schedule_requirement``
     and by pyworkforce 0.5.4 ``MinRequiredResources`` (breaks as fixed patterns, one per position)
-    in ``.venv-bench312`` (``--make-venv`` creates it: Python 3.12, ``pip install
-    pyworkforce==0.5.4``); same optimum?, seconds, ratio.
+    in ``.venv-bench312`` (``--make-venv`` creates it: Python 3.12 from the PATH or pyenv, ``pip
+    install pyworkforce==0.5.4``); ours with both break formulations of ``build_group_model``
+    (``breaks="per_shift"``, Aykin 1996, and ``"aggregated"``, Bechtold & Jacobs 1990): root LP
+    bound, cost, same optimum?, wall and CPU seconds (CPU is steadier on a shared machine), ratio.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_speed.py [--skip a,b,c,d,e] [--sweep-points 1000]
         [--serial-points 1000] [--groups 200] [--group-seconds 10] [--make-venv]
+        [--peer-seconds 300] [--week-seconds 30]
 
 Timings on a shared machine vary with its load; the run prints ``os.getloadavg()`` at the start
 and the end.
@@ -54,6 +57,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from python_lookup import find_python  # noqa: E402  (benchmarks/, the script's own folder)
+
 from planner import demand, executor, mix, pipeline, queueing, scheduling, staffing, sweep  # noqa: E402
 from planner.excel import read_workbook  # noqa: E402
 from planner.types import BreakRule, Settings, ShiftTemplate  # noqa: E402
@@ -68,9 +73,10 @@ PEER_RUNNER = r"""
 import json, sys, time
 from pyworkforce.scheduling import MinRequiredResources
 spec = json.load(sys.stdin)
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 solution = MinRequiredResources(**spec).solve()
 solution["seconds"] = time.perf_counter() - started
+solution["cpu_seconds"] = time.process_time() - cpu
 json.dump(solution, sys.stdout)
 """
 
@@ -322,8 +328,12 @@ BREAKS = {4: (15, (90, 120, 150)), 6: (30, (150, 180, 210)), 8: (30, (210, 240, 
 """Shift hours → (paid break minutes, the three embedded break start offsets in minutes)."""
 
 
-def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seconds: float
-                  ) -> dict[str, Any]:
+def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seconds: float,
+                  every_start: bool = False) -> dict[str, Any]:
+    """One instance for both sides. Our break rule floats over every grid start of the window
+    first–last embedded position; the peer gets the three embedded positions as fixed patterns, or
+    with ``every_start`` each grid start of that window (then both solve the same problem: on a
+    15-minute grid the window 1.5–2.5 h holds five starts, on a 30-minute grid three)."""
     per_day = 1440 // interval_minutes
     need = erlang_requirement(per_day, days, interval_minutes, seed=14)
     templates, rules, coverage, costs = [], [], {}, {}
@@ -339,8 +349,10 @@ def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seco
             rules.append(BreakRule(template=name, activity="BREAK", duration_minutes=duration,
                                    earliest_start_offset_minutes=offsets[0],
                                    latest_start_offset_minutes=offsets[-1], paid=True))
+        positions = (tuple(range(offsets[0], offsets[-1] + 1, interval_minutes)) if every_start
+                     else offsets)
         for start in range(0, per_day - length // interval_minutes + 1):
-            for k, offset in enumerate(offsets if with_breaks else (None,)):
+            for k, offset in enumerate(positions if with_breaks else (None,)):
                 works = [0] * per_day
                 for p in range(start, start + length // interval_minutes):
                     works[p] = 1
@@ -362,42 +374,146 @@ def peer_instance(interval_minutes: int, days: int, with_breaks: bool, peer_seco
     return {"settings": settings, "templates": templates, "rules": rules, "need": need, "peer": peer}
 
 
-def part_e(make_venv: bool, peer_seconds: float) -> None:
-    python = PEER_VENV / "bin" / "python"
-    if make_venv and not python.exists():
-        subprocess.run(["python3.12", "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
+def make_peer_venv() -> None:
+    """``.venv-bench312``: Python 3.12 (PATH or pyenv) with pyworkforce 0.5.4, unless it exists."""
+    if (PEER_VENV / "bin" / "python").exists():
+        return
+    py312 = find_python("3.12")  # not "python3.12" on the PATH: a pyenv shim may not run
+    if py312 is None:
+        raise SystemExit("--make-venv: no Python 3.12 found (PATH or pyenv)")
+    subprocess.run([py312, "-m", "venv", str(PEER_VENV)], check=True)
+    subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "pyworkforce==0.5.4"], check=True)
+
+
+def solve_formulation(instance: dict[str, Any], breaks: str) -> dict[str, Any]:
+    """Our side with one break formulation: what ``scheduling.schedule_requirement`` does for a
+    coverage group (independent parts, one model each, the solver seam, repair, expansion), with
+    ``build_group_model(breaks=...)``; wall and CPU seconds of building, solving and expanding, and
+    the root LP bound (the relaxation of each part, solved apart and not timed)."""
+    from planner.scheduling.parts import independent_parts
+    from planner.solver import combine, solve
+
+    settings = instance["settings"]
+    need = np.ceil(np.asarray(instance["need"]) - 1e-9).astype(np.int64)
+    starts = settings.interval_starts()
+    templates, rules = instance["templates"], instance["rules"]
+    wall, cpu = time.perf_counter(), time.process_time()
+    parts = independent_parts(templates, rules, settings)
+    results, cost, short, integers, ok = [], 0.0, 0.0, 0, True
+    for a, b in parts:
+        window = None if len(parts) == 1 else (a, b)
+        model = scheduling.build_group_model(need[a:b], templates, rules, settings, "g", window=window,
+                                             breaks=breaks)
+        integers += scheduling.model_size(model)["integer_variables"]
+        results.append(solve(model.problem, settings))
+        scheduling.repair_shortfall(model)
+        shifts, activities, wellbeing = scheduling.expand_schedule(model, starts[a:b])
+        coverage = scheduling.coverage_from_schedule(shifts, activities, need[a:b], starts[a:b], "g")
+        cost += float(shifts["cost"].sum())
+        short += float(coverage["short"].sum())
+        ok = ok and bool(wellbeing["rule_ok"].all())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    lp = 0.0
+    for a, b in parts:
+        model = scheduling.build_group_model(need[a:b], templates, rules, settings, "g",
+                                             window=None if len(parts) == 1 else (a, b), breaks=breaks)
+        for var in model.problem.variables():
+            var.cat = "Continuous"
+        lp += solve(model.problem, settings).objective
+    solved = combine(results, rel_gap=settings.solver_gap)
+    return {"wall": wall, "cpu": cpu, "cost": cost, "short": short, "integers": integers, "lp": lp,
+            "status": solved.status.value, "gap": solved.gap, "rules_ok": ok}
+
+
+def part_e_week(seconds: float) -> None:
+    """Both break formulations on the week sample's groups (the default's other criterion): per
+    group, its independent parts, each with an equal share of ``seconds`` (simpler than
+    ``schedule_requirement``'s shares; the e-mail group as one week-long deferred model, without the
+    pipeline's part-by-part carry-over); objective, bound, gap, seconds."""
+    from planner import demand, staffing
+    from planner.scheduling.parts import independent_parts
+    from planner.solver import combine, solve
+
+    scenario = read_workbook(WEEK)
+    settings = scenario.settings
+    starts = settings.interval_starts()
+    requirements = staffing.requirements(scenario, demand.live_demand(scenario))
     rows = []
-    for label, minutes, days, breaks in (("15-min day", 15, 1, False), ("30-min week", 30, 7, False),
-                                         ("15-min day, breaks", 15, 1, True),
-                                         ("30-min week, breaks", 30, 7, True)):
-        instance = peer_instance(minutes, days, breaks, peer_seconds)
-        settings = instance["settings"]
-        started = time.perf_counter()
-        ours = scheduling.schedule_requirement(instance["need"], settings.interval_starts(),
-                                               instance["templates"], instance["rules"], settings)
-        our_seconds = time.perf_counter() - started
-        our_cost = float(ours.shifts["cost"].sum())  # cost_per_hour = periods per hour → periods
-        short = float(ours.coverage["short"].sum())
-        peer_cost: Any = "not run"
-        peer_time: Any = ""
-        ratio: Any = ""
+    for group in [g.name for g in scenario.staffing_groups]:
+        own = requirements[requirements["group"] == group]
+        need = np.ceil(own.set_index("interval_start")["required_scheduled"].reindex(starts).fillna(0.0)
+                       .to_numpy(dtype=float) - 1e-9).astype(np.int64)
+        templates = scenario.templates_of(group)
+        rules = [r for r in scenario.break_rules if r.template in {t.name for t in templates}]
+        work = (scheduling.DeferredWork.from_requirements(own, starts) if (own["kind"] == "email").all()
+                else None)
+        parts = [(0, len(starts))] if work is not None else independent_parts(templates, rules, settings)
+        for breaks in ("per_shift", "aggregated"):
+            wall, cpu = time.perf_counter(), time.process_time()
+            results, ok = [], True
+            for a, b in parts:
+                window = None if len(parts) == 1 else (a, b)
+                model = scheduling.build_group_model(need[a:b], templates, rules, settings, group,
+                                                     deferred=work, window=window, breaks=breaks)
+                results.append(solve(model.problem, settings, time_limit_seconds=seconds / len(parts)))
+                ok = ok and bool(scheduling.expand_schedule(model, starts[a:b])[2]["rule_ok"].all())
+            solved = combine(results, rel_gap=settings.solver_gap)
+            rows.append([group, breaks, solved.objective, solved.best_bound, f"{solved.gap:.2%}",
+                         solved.status.value, time.perf_counter() - wall, time.process_time() - cpu,
+                         "" if ok else "NO"])
+    table(f"(e) the week sample's groups with both break formulations ({seconds:g} s per group, gap "
+          f"{settings.solver_gap:g}) — {load()}",
+          ["group", "formulation", "objective", "bound", "gap", "status", "wall s", "CPU s", "rules broken"],
+          rows)
+
+
+def run_peer(python: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(spec), capture_output=True,
+                          text=True, timeout=float(spec["max_search_time"]) * 3 + 120)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1][:60]}
+    return json.loads(done.stdout)
+
+
+def part_e(peer_seconds: float) -> None:
+    """Both break formulations and pyworkforce on each instance type, in one run."""
+    python = PEER_VENV / "bin" / "python"
+    rows = []
+    worst: dict[str, float] = {}  # formulation → least CPU ratio peer / ours over the instances
+    cases = (("15-min day", 15, 1, False, False), ("30-min week", 30, 7, False, False),
+             ("15-min day, breaks", 15, 1, True, False),
+             ("15-min day, breaks (peer: every start)", 15, 1, True, True),
+             ("30-min week, breaks", 30, 7, True, False))
+    for label, minutes, days, breaks, every_start in cases:
+        instance = peer_instance(minutes, days, breaks, peer_seconds, every_start)
+        print(f"  (e) {label} … {load()}", file=sys.stderr, flush=True)
+        ours = {f: solve_formulation(instance, f) for f in ("per_shift", "aggregated")}
+        peer: dict[str, Any] = {"error": f"{PEER_VENV.name} missing (--make-venv)"}
         if python.exists():
-            done = subprocess.run([str(python), "-c", PEER_RUNNER], input=json.dumps(instance["peer"]),
-                                  capture_output=True, text=True, timeout=900)
-            if done.returncode == 0:
-                answer = json.loads(done.stdout)
-                peer_cost = f"{float(answer.get('cost', math.nan)):,.0f} ({answer.get('status')})"
-                peer_time = float(answer["seconds"])
-                ratio = f"{peer_time / our_seconds:.2f}×"
-            else:
-                peer_cost = "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:60]
-        rows.append([label, f"{ours.model_size['variables']:,}", our_seconds, our_cost, short,
-                     str(ours.solve.status.value), peer_time, peer_cost, ratio])
-    table("(e) pyworkforce's instance types, gap ≤ 1e-4 (ours: scheduling.schedule_requirement, one thread; "
-          "pyworkforce 0.5.4 MinRequiredResources, CP-SAT, one worker)",
-          ["instance", "our vars", "our s", "our cost", "our short", "our status", "peer s", "peer cost",
-           "peer s / our s"], rows)
+            peer = run_peer(python, instance["peer"])
+        peer_cost = float(peer.get("cost", math.nan)) if "error" not in peer else math.nan
+        for formulation, r in ours.items():
+            same = ("" if not math.isfinite(peer_cost) else "yes" if abs(r["cost"] - peer_cost) < 0.5
+                    else "NO" if peer.get("status") == "OPTIMAL" else "peer not proven")
+            if "cpu_seconds" in peer:
+                worst[formulation] = min(worst.get(formulation, math.inf), peer["cpu_seconds"] / r["cpu"])
+            ratio = (f"{peer['seconds'] / r['wall']:.1f}× / {peer['cpu_seconds'] / r['cpu']:.1f}×"
+                     if "seconds" in peer else "")
+            rows.append([label, formulation, f"{r['integers']:,}", f"{r['lp']:,.2f}", r["cost"], r["short"],
+                         f"{r['status']} ({r['gap']:.1e})", same, r["wall"], r["cpu"], ratio,
+                         "" if r["rules_ok"] else "NO"])
+        rows.append([label, "pyworkforce 0.5.4", "", "", peer_cost, "",
+                     str(peer.get("status", peer.get("error", ""))), "", peer.get("seconds", math.nan),
+                     peer.get("cpu_seconds", math.nan), "", ""])
+    table("(e) pyworkforce's instance types, gap ≤ 1e-4 (ours: independent parts through the solver seam, "
+          "HiGHS one thread, per-shift (Aykin 1996) or break-start (Bechtold & Jacobs 1990) break variables; "
+          "pyworkforce 0.5.4 MinRequiredResources, CP-SAT, one worker; cost in periods; ratio = peer / ours, "
+          "wall / CPU; 'rules broken' = an expanded shift failing a break rule)",
+          ["instance", "formulation", "integers", "root LP", "cost", "short", "status (gap)", "same cost",
+           "wall s", "CPU s", "peer ÷ ours", "rules broken"], rows)
+    for formulation, ratio in worst.items():
+        print(f"  {formulation}: least CPU ratio over the instances {ratio:.1f}× (target ≥ 5×: "
+              f"{'met' if ratio >= 5 else 'NOT met'})")
     if not python.exists():
         print(f"  pyworkforce not run: {PEER_VENV.name} is missing (--make-venv creates it)")
 
@@ -414,11 +530,15 @@ def main() -> None:
     parser.add_argument("--baseline", default="0661e13",
                         help="git revision whose planner/mix.py is the 'before' row of (b)")
     parser.add_argument("--make-venv", action="store_true")
+    parser.add_argument("--week-seconds", type=float, default=30.0,
+                        help="(e) the week sample's groups, both break formulations, s per group (0: skip)")
     parser.add_argument("--peer-seconds", type=float, default=300.0,
                         help="pyworkforce's max_search_time per instance (e)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"bench_speed — {load()}")
+    if args.make_venv:
+        make_peer_venv()
     if "a" not in skip:
         part_a()
     if "b" not in skip:
@@ -428,7 +548,9 @@ def main() -> None:
     if "d" not in skip:
         part_d(args.groups, args.group_seconds, args.workers)
     if "e" not in skip:
-        part_e(args.make_venv, args.peer_seconds)
+        part_e(args.peer_seconds)
+        if args.week_seconds > 0:
+            part_e_week(args.week_seconds)
     print(f"\nend — {load()}")
 
 

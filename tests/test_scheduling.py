@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -22,6 +23,7 @@ from planner.scheduling import (
     schedule_requirement,
     schedule_scenario,
 )
+from planner.scheduling.model import objective_step
 from planner.solver import SolveStatus, solve
 from planner.types import BreakRule, Settings, ShiftTemplate
 
@@ -669,3 +671,31 @@ def test_repair_adds_no_shift_that_costs_more_than_the_shortfall_it_removes() ->
 
 def _count_of(var: pulp.LpVariable) -> int:
     return round(var.varValue or 0.0)
+
+
+# ------------------------------------------------------------- objective step (bound rounding)
+def test_objective_step_is_the_gcd_of_whole_costs_and_none_otherwise() -> None:
+    assert objective_step([16.0, 24.0, 32.0, 40.0, 0.0]) == 8
+    assert objective_step([175.0, 100.0]) == 25
+    assert objective_step([16.0, 0.25]) is None
+    assert objective_step([]) is None
+
+
+def test_shortfall_price_is_rounded_up_to_the_step_of_the_other_costs() -> None:
+    # shifts of 4 and 8 hours at 2 per hour (costs 8 and 16: step 8), no over-staffing price; a
+    # shortfall price of 10 per agent-hour on the hourly grid is 10 per agent-interval → 16
+    settings = replace(HOURLY, shortfall_penalty_per_agent_hour=10.0, overstaff_penalty_per_agent_hour=0.0)
+    templates = [replace(at_eight("t4", 4), cost_per_hour=2.0), replace(at_eight("t8", 8), cost_per_hour=2.0)]
+    need = hourly_requirement({h: 1 for h in range(8, 12)})
+
+    def short_prices(model: scheduling.GroupModel) -> set[float]:
+        short = {id(v) for v in model.short.values()}
+        return {round(c, 9) for v, c in model.cost_terms if id(v) in short}
+
+    model = build_group_model(need, templates, [], settings, "voice")
+    assert short_prices(model) == {16.0}
+    assert all(c % 8 == 0 for _, c in model.cost_terms)
+    # a cost that is not whole (an over-staffing price of 0.5 per agent-hour) leaves the price as given
+    model = build_group_model(need, templates, [], replace(settings, overstaff_penalty_per_agent_hour=0.5),
+                              "voice")
+    assert short_prices(model) == {10.0}

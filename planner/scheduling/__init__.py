@@ -1,7 +1,9 @@
 """Shift scheduling with breaks: a covering integer program and its expansion into agents.
 
 A package of one-concept modules: :mod:`~planner.scheduling.model` (the implicit program and its
-constraint families), :mod:`~planner.scheduling.deferred` (email work and its FIFO check),
+constraint families), :mod:`~planner.scheduling.aggregated` (break-start variables, Bechtold &
+Jacobs 1990, where they are exact, and their assignment to shifts),
+:mod:`~planner.scheduling.deferred` (email work and its FIFO check),
 :mod:`~planner.scheduling.explicit` (the set-covering baseline), :mod:`~planner.scheduling.parts`
 (independent parts), :mod:`~planner.scheduling.repair`, :mod:`~planner.scheduling.breaks` (break
 times per agent), :mod:`~planner.scheduling.expansion`, :mod:`~planner.scheduling.explanations`,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from planner.scheduling.aggregated import disaggregate_breaks
 from planner.scheduling.breaks import _wellbeing_row, agent_breaks
 from planner.scheduling.model import GroupModel, _count
 from planner.scheduling.results import ACTIVITY_COLUMNS, SHIFT_COLUMNS, WELLBEING_COLUMNS
@@ -21,6 +22,7 @@ def expand_schedule(model: GroupModel, interval_starts: pd.DatetimeIndex,
     shifts, activities, wellbeing : pandas.DataFrame
         Columns :data:`SHIFT_COLUMNS`, :data:`ACTIVITY_COLUMNS`, :data:`WELLBEING_COLUMNS`.
     """
+    disaggregate_breaks(model)  # aggregated break starts → per shift (no-op for per-shift breaks)
     step = pd.Timedelta(minutes=model.settings.interval_minutes)
     origin = interval_starts[0]
     shift_rows, activity_rows, wellbeing_rows = [], [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -9,6 +10,13 @@ import numpy as np
 import pulp
 
 from planner import shifts as shift_grid
+from planner.scheduling.aggregated import (
+    BREAK_FORMULATIONS,
+    BreakPool,
+    add_break_start_linking,
+    add_break_start_variables,
+    break_pools,
+)
 from planner.scheduling.deferred import DEADLINE_MARGIN, DeferredWork
 from planner.shifts import TemplatePlan
 from planner.types import BreakRule, Settings, ShiftTemplate
@@ -19,7 +27,9 @@ class GroupModel:
     """The integer program of one staffing group while it is built and after it is solved.
 
     Variables are keyed by template index ``t``, start interval ``s``, activity index ``j`` and
-    break offset ``p`` (intervals after the shift start).
+    break offset ``p`` (intervals after the shift start); with aggregated breaks
+    (:mod:`planner.scheduling.aggregated`) the templates of ``pools`` have break-start variables
+    ``b[k, τ]`` (pool, absolute interval) instead, and their ``y`` are filled after the solve.
     """
 
     group: str
@@ -41,6 +51,14 @@ class GroupModel:
     done: dict[int, pulp.LpVariable] = field(default_factory=dict)
     work_done: dict[int, pulp.LpVariable] = field(default_factory=dict)
     late: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    pools: list[BreakPool] = field(default_factory=list)
+    b: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    breaks_disaggregated: bool = False
+
+    @property
+    def pooled_templates(self) -> frozenset[int]:
+        """Templates whose breaks are break-start variables ``b`` (no ``y`` in the problem)."""
+        return frozenset(t for pool in self.pools for t in pool.templates)
 
     @property
     def interval_count(self) -> int:
@@ -78,7 +96,10 @@ def add_shift_variables(model: GroupModel) -> None:
 
 def add_break_variables(model: GroupModel) -> None:
     """``y[t, s, j, p]`` ∈ ℤ≥0: shifts ``(t, s)`` taking activity ``j`` at offset ``p``."""
+    pooled = model.pooled_templates
     for t, plan in enumerate(model.plans):
+        if t in pooled:
+            continue
         for s in model.starts[t]:
             for j, activity in enumerate(plan.activities):
                 for p in activity.positions:
@@ -110,8 +131,12 @@ def add_break_window_linking(model: GroupModel) -> None:
     """Every shift takes each break activity once inside its window (or skips a soft one).
 
     Σ_p y[t, s, j, p] + skip[t, s, j] − x[t, s] = 0 for every (t, s, j) (Aykin 1996, eq. 3).
+    Pooled templates are linked by :func:`~planner.scheduling.aggregated.add_break_start_linking`.
     """
+    pooled = model.pooled_templates
     for t, plan in enumerate(model.plans):
+        if t in pooled:
+            continue
         for s in model.starts[t]:
             s = int(s)
             for j, activity in enumerate(plan.activities):
@@ -208,16 +233,52 @@ def add_agents_per_day(model: GroupModel) -> None:
                 model.add("max_per_day", total <= high)
 
 
+def objective_step(costs: Sequence[float]) -> int | None:
+    """The largest whole number ``g`` that divides every cost, or None when a cost is not whole.
+
+    Parameters
+    ----------
+    costs : sequence of float
+        Objective coefficients, currency units (zeros are ignored).
+
+    Returns
+    -------
+    int or None
+        ``gcd`` of the costs when each is an integer (to 1e-9), else None.
+    """
+    step = 0
+    for cost in costs:
+        if cost == 0:
+            continue
+        whole = round(cost)
+        if abs(cost - whole) > 1e-9:
+            return None
+        step = math.gcd(step, abs(int(whole)))
+    return step or None
+
+
 def add_shortfall_slack(model: GroupModel) -> None:
     """``short[i]`` (≤ required) and ``over[i]`` ≥ 0 per interval, priced per agent-hour.
 
     The shortfall slack makes the model feasible for any requirement; its price
     (``shortfall_penalty_per_agent_hour``) should be well above labour cost so that it is only used
     where no shift can cover.
+
+    When every other cost of the model (shifts, skipped breaks, over-staffing) is a whole multiple
+    of one step ``g`` (:func:`objective_step`, e.g. costs in whole currency units per shift), the
+    shortfall price of an agent-interval is rounded *up* to a multiple of ``g`` too — less than ``g``
+    more, a penalty that is a choice of the planner anyway. Every solution's objective is then a
+    multiple of ``g`` (the short and over counts are whole in every schedule), so the solver may
+    round its bound up to the next multiple (objective integrality: HiGHS detects it, Achterberg
+    2007, *Constraint Integer Programming*, §8.6 "objective propagation"): on pyworkforce's 15-minute
+    day with breaks, shift costs in multiples of 8 and an LP bound of 913.3 prove 920 at the root.
     """
     hours = model.interval_hours
     short_cost = model.settings.shortfall_penalty_per_agent_hour * hours
     over_cost = model.settings.overstaff_penalty_per_agent_hour * hours
+    step = objective_step([c for _, c in model.cost_terms] + [over_cost])
+    if step is not None and short_cost > 0:
+        short_cost = math.ceil(short_cost / step - 1e-9) * step
     for i in range(model.interval_count):
         need = float(model.required[i])
         if need > 0:
@@ -243,6 +304,9 @@ def coverage_terms(model: GroupModel) -> list[list[tuple[pulp.LpVariable, float]
     for (t, s, j, p), var in model.y.items():
         start = s + p
         for i in range(start, min(start + model.plans[t].activities[j].duration, n)):
+            terms[i].append((var, -1.0))
+    for (k, tau), var in model.b.items():
+        for i in range(tau, min(tau + model.pools[k].duration, n)):
             terms[i].append((var, -1.0))
     return terms
 
@@ -386,7 +450,7 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
                       break_rules: Sequence[BreakRule], settings: Settings, group: str, *,
                       deferred: DeferredWork | None = None,
                       window: tuple[int, int] | None = None, branching_aid: bool = True,
-                      deferred_block: int = 1) -> GroupModel:
+                      deferred_block: int = 1, breaks: str = "per_shift") -> GroupModel:
     """Build the integer program of one staffing group (every family above).
 
     Parameters
@@ -407,7 +471,16 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
     branching_aid : bool
         Add the integer on-shift counts of :func:`add_agents_on_shift` (default). The tour model
         leaves them out: its first phase relaxes them anyway (:mod:`planner.roster.solve`).
+    breaks : {"per_shift", "aggregated"}
+        ``"per_shift"``: break variables per (template, start, activity, offset) (Aykin 1996).
+        ``"aggregated"``: templates with one hard break share break-start variables per pool and
+        interval (Bechtold & Jacobs 1990) where that is exact
+        (:func:`~planner.scheduling.aggregated.break_pools`), per shift elsewhere; their per-shift
+        breaks are assigned after the solve
+        (:func:`~planner.scheduling.aggregated.disaggregate_breaks`, called by the expansion).
     """
+    if breaks not in BREAK_FORMULATIONS:
+        raise ValueError(f"breaks must be one of {BREAK_FORMULATIONS}, got {breaks!r}")
     plans = shift_grid.template_plans(list(templates), list(break_rules), settings.interval_minutes)
     starts, days = [], []
     for plan in plans:
@@ -424,6 +497,10 @@ def build_group_model(required: np.ndarray, templates: Sequence[ShiftTemplate],
                        deferred=deferred)
     add_shift_variables(model)
     apply_max_agents_per_start(model)
+    if breaks == "aggregated":
+        model.pools = break_pools(plans, starts)
+        add_break_start_variables(model)
+        add_break_start_linking(model)
     add_break_variables(model)
     add_soft_break_skip(model)
     add_break_window_linking(model)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from planner.scheduling.aggregated import disaggregate_breaks
 from planner.scheduling.explicit import break_chains
 from planner.scheduling.model import GroupModel, _count
 
 
 def working_from_solution(model: GroupModel) -> np.ndarray:
     """Agents working per interval of a solved model (on shift − on break), from the rounded counts."""
+    disaggregate_breaks(model)  # aggregated break starts → per shift (no-op for per-shift breaks)
     n = model.interval_count
     working = np.zeros(n + 1, dtype=np.int64)
     for (t, s), var in model.x.items():
