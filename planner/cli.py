@@ -242,6 +242,16 @@ def _add_plan_parser(sub: argparse._SubParsersAction) -> None:
                         help="then replay the schedule N times contact by contact (issue 13) and add "
                              "the Simulation sheet: simulated vs predicted KPIs with 95%% CIs")
     parser.add_argument("--seed", type=int, default=0, help="with --simulate: root seed (≥ 0, default 0)")
+    parser.add_argument("--warm-start", default=None, metavar="PREVIOUS_PLAN.xlsx",
+                        help="a plan workbook of this scenario planned before: the schedule's solve "
+                             "starts from its shifts (a re-plan of a tweaked scenario)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="schedule the staffing groups on the Dask scheduler at ADDR, e.g. "
+                             "tcp://10.0.0.5:8786 (default: PLANNER_DASK_SCHEDULER, else a local "
+                             "cluster on a machine with more than one core)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes of the local cluster (default: the cores, at most 4)")
+    parser.add_argument("--serial", action="store_true", help="schedule every group in this process")
     parser.set_defaults(func=_cmd_plan)
 
 
@@ -313,7 +323,7 @@ def _summary_text(kpis: dict[str, float], name: str, days: int, start_date: str,
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner import excel, pipeline
+    from planner import excel, executor, pipeline
     from planner.types import InputError
 
     source = Path(args.input)
@@ -326,11 +336,42 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     options = _simulation_options(args) if args.simulate is not None else None
     if options is not None and args.no_schedule:
         raise BadInputError("--simulate needs the schedule: drop --no-schedule")
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise BadInputError(f"--workers must be between 1 and 64, got {args.workers}")
+    previous = None
+    if args.warm_start is not None:
+        from zipfile import BadZipFile
+
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        from planner.excel.simulation import read_plan_schedule
+        from planner.simulation import SimulationInputError
+
+        try:
+            stored = read_plan_schedule(args.warm_start)
+        except (OSError, SimulationInputError, ValueError, BadZipFile, InvalidFileException) as exc:
+            print(f"planner plan: --warm-start {args.warm_start}: cannot read the previous plan "
+                  f"({exc})", file=sys.stderr)
+            return EXIT_FAILURE
+        if stored is None:
+            raise BadInputError(f"--warm-start {args.warm_start} is a scenario workbook; give a plan "
+                                "workbook (with a Schedule sheet) planned before")
+        previous = stored.shifts
+    # groups run at once only when there are several to schedule; else no cluster is started
+    several = not args.no_schedule and len({t.group for t in scenario.shift_templates}) > 1
+    spec = executor.resolve_spec(args.scheduler, workers=args.workers, serial=args.serial or not several)
+    show = _progress_printer()
+    if spec.kind != "serial":
+        show(0.0, f"schedule: groups run {spec.describe()}")
     try:
-        plan = pipeline.run_plan(scenario, _progress_printer(), schedule=not args.no_schedule,
-                                 mix=not args.no_mix)
+        with executor.open_executor(spec) as runner:
+            plan = pipeline.run_plan(scenario, show, schedule=not args.no_schedule,
+                                     mix=not args.no_mix, executor=runner, previous_shifts=previous)
     except InputError as exc:
         _print_problems(args.input, exc.problems)
+        return EXIT_FAILURE
+    except executor.ExecutorError as exc:
+        print(f"planner plan: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     simulated = None
     if options is not None:

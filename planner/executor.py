@@ -251,6 +251,49 @@ def unit_seeds(seed: int, count: int) -> tuple[int, ...]:
     return tuple(int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children)
 
 
+def unit_time_limits(budget_seconds: float, weights: Sequence[float], workers: int,
+                     floor_seconds: float = 0.5) -> tuple[float, ...]:
+    """Wall-clock time limits of units that share one time limit and run ``workers`` at a time.
+
+    The stage may take ``budget_seconds`` of wall-clock time, so its units have
+    ``min(workers, units) × budget_seconds`` worker-seconds between them; each unit gets its share
+    by weight (e.g. the integer columns of its model), and never more than ``budget_seconds``
+    itself. On one worker this is each unit's share of the budget; summed over the units the
+    limits are at most ``min(workers, units) × budget_seconds``.
+
+    Parameters
+    ----------
+    budget_seconds : float
+        The stage's time limit, s (> 0).
+    weights : sequence of float
+        One per unit, ≥ 0 (all 0: equal shares).
+    workers : int
+        Units that run at once (≥ 1).
+    floor_seconds : float
+        Least limit of a unit (a small unit still gets a moment to find a plan), capped at
+        ``budget_seconds``.
+
+    Returns
+    -------
+    tuple of float
+        Seconds per unit, in the order of ``weights``.
+    """
+    if not budget_seconds > 0:
+        raise ValueError(f"budget_seconds must be > 0, got {budget_seconds!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be ≥ 1, got {workers!r}")
+    shares = np.asarray(weights, dtype=float)
+    if shares.size == 0:
+        return ()
+    if np.any(shares < 0) or not np.all(np.isfinite(shares)):
+        raise ValueError("weights must be finite and ≥ 0")
+    shares = shares / shares.sum() if shares.sum() > 0 else np.full(shares.size, 1.0 / shares.size)
+    at_once = min(int(workers), int(shares.size))
+    floor = min(float(floor_seconds), float(budget_seconds))
+    return tuple(float(min(budget_seconds, max(floor, budget_seconds * share * at_once)))
+                 for share in shares)
+
+
 def _worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +108,8 @@ def _stage_progress(progress: Progress | None, stage: str) -> Progress:
 
 
 def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: bool = True,
-             mix: bool = True) -> Plan:
+             mix: bool = True, executor: Any | None = None,
+             previous_shifts: pd.DataFrame | None = None) -> Plan:
     """Compute the plan of a scenario.
 
     Parameters
@@ -119,6 +122,17 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
         Schedule shifts and breaks (:func:`planner.scheduling.schedule_scenario`).
     mix : bool
         Recommend the human/automation mix (:func:`planner.mix.recommend_mix`).
+    executor : planner.executor.SerialExecutor or DaskExecutor, optional
+        Where the staffing groups are scheduled and rostered (default: serially in this process):
+        the schedule's groups, and the roster's sets of groups that share no people, run as units
+        at once (:func:`planner.scheduling.schedule_scenario`, :func:`planner.roster.roster_scenario`).
+        The mix is searched meanwhile in this process when a core is left for it (a remote
+        cluster, or fewer local workers than cores). The results are the same on every path when
+        the solver closes its gap.
+    previous_shifts : pandas.DataFrame, optional
+        The shifts of a previous plan of the same scenario (``group, template, start``; a
+        schedule's or a roster's): the day-by-day shift model starts from them (a MIP warm start,
+        :mod:`planner.scheduling.warm_start`). Shifts that no longer fit are dropped or repaired.
 
     Returns
     -------
@@ -150,6 +164,19 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
 
     schedule_result = None
     roster_result = None
+    # with the groups on a cluster this process mostly waits: the mix (independent of the schedule)
+    # is searched meanwhile on a thread of its own — where a core is left for it
+    overlap = (mix and bool(scenario.deflections) and schedule and bool(scenario.shift_templates)
+               and _core_left(executor))
+    mix_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-mix") if overlap else None
+    mix_future = None
+    if mix_pool is not None:
+        def timed_mix() -> tuple[Any, float]:
+            begun = time.perf_counter()
+            return mix_module.recommend_mix(scenario), time.perf_counter() - begun
+
+        mix_future = mix_pool.submit(timed_mix)
+        mix_pool.shutdown(wait=False)
     report = _stage_progress(progress, "schedule")
     if schedule:
         if not scenario.shift_templates:
@@ -168,9 +195,13 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
                 def shift_report(fraction: float, message: str) -> None:
                     report(0.5 * fraction, message)
             schedule_result = scheduling.schedule_scenario(shift_scenario, requirements,
-                                                           progress=shift_report)
+                                                           progress=shift_report, executor=executor,
+                                                           previous_shifts=previous_shifts)
             timings["schedule"] = time.perf_counter() - started
-            roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings)
+            if previous_shifts is not None:
+                notes.append(_warm_start_note(schedule_result))
+            roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings,
+                                                 executor)
             if roster_result is not None:
                 schedule_result = roster_result.schedule
             if roster_note:
@@ -194,8 +225,11 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
         else:
             report(0.0, "human/automation mix")
             started = time.perf_counter()
-            mix_result = mix_module.recommend_mix(scenario, progress=report)
-            timings["mix"] = time.perf_counter() - started
+            if mix_future is not None:  # searched while the groups were scheduled
+                mix_result, timings["mix"] = mix_future.result()
+            else:
+                mix_result = mix_module.recommend_mix(scenario, progress=report)
+                timings["mix"] = time.perf_counter() - started
             report(1.0, "done")
     else:
         notes.append("Mix not computed: the mix recommendation was switched off for this run.")
@@ -211,8 +245,49 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
                 explanations=tuple(notes), roster=roster_result)
 
 
+def _core_left(executor: Any | None) -> bool:
+    """Whether this process has a core to itself while ``executor`` runs the groups.
+
+    A remote cluster's workers run elsewhere; a local cluster's take one core each, so the mix may
+    run meanwhile only when they leave one free (on a machine of two cores with two workers it
+    would take time from the solver units, whose limits are wall-clock seconds).
+    """
+    if executor is None or executor.kind == "serial":
+        return False
+    if executor.kind == "remote":
+        return True
+    from planner.executor import cpu_count
+
+    return executor.worker_count() < cpu_count()
+
+
+def _warm_start_note(result: Any) -> str:
+    """What became of the warm start, per group (a line of the plan's notes).
+
+    A group counts as started when its solve (or one of its independent parts) accepted the start
+    (:attr:`planner.solver.SolveResult.start_objective`, or "warm start accepted in k of n parts").
+    """
+    groups = result.per_group
+    started = []
+    for group, solved in groups.items():
+        parts = _ACCEPTED_PARTS.search(getattr(solved, "message", ""))
+        if parts:
+            if int(parts.group(1)):
+                started.append(f"{group} {parts.group(1)}/{parts.group(2)} parts")
+        elif math.isfinite(getattr(solved, "start_objective", math.nan)):
+            started.append(group)
+    if not started:
+        return ("Re-plan: the previous plan's shifts could not start this scenario's schedule (other "
+                "templates or horizon, or no time to complete them); solved from scratch.")
+    return (f"Re-plan: the day-by-day schedule started from the previous plan's shifts in "
+            f"{len(started)} of {len(groups)} group(s) ({', '.join(started)}; MIP warm start).")
+
+
+_ACCEPTED_PARTS = re.compile(r"warm start accepted in (\d+) of (\d+) parts")
+
+
 def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, report: Progress,
-            timings: dict[str, float]) -> tuple[Any | None, str]:
+            timings: dict[str, float], executor: Any | None = None) -> tuple[Any | None, str]:
     """The roster of weekly tours when the scenario has contracts (else ``None``), and a note."""
     if not scenario.contracts:
         return None, ""
@@ -228,7 +303,7 @@ def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, r
         scenario.settings,
         solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds * (1 - SHIFT_PRICE_SHARE)))
     result = horizon.roster_horizon(limited, requirements, shift_result=shift_result,
-                                    progress=lambda f, m: report(0.5 + 0.5 * f, m))
+                                    progress=lambda f, m: report(0.5 + 0.5 * f, m), executor=executor)
     timings["roster"] = time.perf_counter() - started
     return result, ""
 

@@ -19,6 +19,13 @@ Backends
 For a linear program (no integer column) solved by HiGHS the row duals are written to each
 constraint's ``pi`` (the capacity plan's shadow prices read them).
 
+A MIP start (``solve(..., start={variable: value})``, e.g. a previous plan mapped onto a new model
+by :mod:`planner.scheduling.warm_start`) is given to HiGHS through highspy's own
+``Highs.setSolution`` after our completion step (see :func:`_solve_highs`), not through PuLP: in
+PuLP 3.3 only ``HiGHS_CMD`` (the executable) takes ``warmStart``, the in-process ``HiGHS`` class does
+not. The start is an explicit mapping rather than values left on the variables, so a model solved
+twice does not silently start from its own last answer.
+
 The default backend is HiGHS (with the LP + RENS start below), chosen by
 ``benchmarks/bench_scheduling.py`` part (a) (the week sample with breaks, 3 groups, ~37 600 columns,
 each group in seven day-parts, 50 s per group, 2026-11-24): HiGHS 55.4 s to 0.60 % above the best
@@ -35,7 +42,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -75,6 +82,10 @@ class SolveResult:
         Wall-clock seconds of the solve (building the solver's model included).
     message : str
         The backend's own status words, for the log.
+    start_objective : float
+        With a warm start (``solve(..., start=...)``): the objective of the start once completed
+        (the given integer values fixed, the rest solved), currency units; NaN when no start was
+        given or it could not be completed (the message then says why).
     """
 
     status: SolveStatus
@@ -83,6 +94,7 @@ class SolveResult:
     gap: float
     seconds: float
     message: str = ""
+    start_objective: float = math.nan
 
     @property
     def has_solution(self) -> bool:
@@ -107,7 +119,8 @@ def combine(results: list[SolveResult], rel_gap: float | None = None) -> SolveRe
     status is the worst one (error < no solution < infeasible < feasible < optimal) — except that
     with ``rel_gap`` given, sub-problems that all have a solution are ``optimal`` together when the
     summed objective is within ``rel_gap`` of the summed bound (what "optimal" means here: proved
-    within the requested gap), even if a small one alone is not.
+    within the requested gap), even if a small one alone is not. The warm starts' objectives add
+    up when every sub-problem had one (else NaN).
     """
     if not results:
         return SolveResult(SolveStatus.optimal, 0.0, 0.0, 0.0, 0.0, "nothing to solve")
@@ -120,14 +133,16 @@ def combine(results: list[SolveResult], rel_gap: float | None = None) -> SolveRe
     if (rel_gap is not None and status == SolveStatus.feasible and math.isfinite(gap) and gap <= rel_gap
             and all(r.has_solution for r in results)):
         status = SolveStatus.optimal
+    starts = [r.start_objective for r in results]
     return SolveResult(status, objective, bound, gap,
                        math.fsum(r.seconds for r in results),
-                       "; ".join(r.message for r in results if r.message))
+                       "; ".join(r.message for r in results if r.message),
+                       math.fsum(starts) if all(math.isfinite(v) for v in starts) else math.nan)
 
 
 def solve(problem: pulp.LpProblem, settings: Settings, *, solver: str | None = None,
           time_limit_seconds: float | None = None, gap: float | None = None,
-          msg: bool = False) -> SolveResult:
+          msg: bool = False, start: Mapping[pulp.LpVariable, float] | None = None) -> SolveResult:
     """Solve ``problem`` (a minimisation) with the backend chosen in ``settings``.
 
     Parameters
@@ -139,19 +154,33 @@ def solve(problem: pulp.LpProblem, settings: Settings, *, solver: str | None = N
     solver, time_limit_seconds, gap : optional overrides of the settings.
     msg : bool
         Let the backend print its log.
+    start : mapping of pulp.LpVariable to float, optional
+        A MIP start (e.g. the previous plan of the same scenario mapped onto this model): values
+        of some or all *integer* variables. It need not be complete or feasible as given: the
+        given integer values are rounded into their bounds and fixed, the rest of the model is
+        solved for them (completion), and the completed start is the first incumbent (see
+        :func:`_solve_highs`). Variables of other problems are ignored. HiGHS only; CBC ignores it
+        (the message says so).
 
     Returns
     -------
     SolveResult
+        With a start, :attr:`SolveResult.start_objective` is the completed start's objective and
+        the returned objective is never worse than it.
     """
     name = solver or settings.solver
     limit = float(time_limit_seconds if time_limit_seconds is not None
                   else settings.solver_time_limit_seconds)
     rel_gap = float(gap if gap is not None else settings.solver_gap)
     if name == "highs":
-        return _solve_highs(problem, limit, rel_gap, settings.solver_threads, msg)
+        return _solve_highs(problem, limit, rel_gap, settings.solver_threads, msg, start)
     if name == "cbc":
-        return _solve_cbc(problem, limit, rel_gap, settings.solver_threads, msg)
+        result = _solve_cbc(problem, limit, rel_gap, settings.solver_threads, msg)
+        if start:
+            from dataclasses import replace
+
+            result = replace(result, message=f"{result.message}; warm start not used (CBC)")
+        return result
     raise ValueError(f"solver must be 'highs' or 'cbc', got {name!r}")
 
 
@@ -189,8 +218,8 @@ def _quiet_stdout(*, enabled: bool) -> Iterator[None]:
 
 
 def _solve_highs(problem: pulp.LpProblem, limit: float, rel_gap: float, threads: int,
-                 msg: bool) -> SolveResult:
-    """HiGHS, with an LP-guided start for integer programs.
+                 msg: bool, start: Mapping[pulp.LpVariable, float] | None = None) -> SolveResult:
+    """HiGHS, with an LP-guided start for integer programs (and a warm start when given).
 
     A plain branch-and-bound run spends most of a one-minute budget on the root of a week-long
     schedule (tens of thousands of integer columns) and returns a poor incumbent. So, for a MIP:
@@ -206,6 +235,18 @@ def _solve_highs(problem: pulp.LpProblem, limit: float, rel_gap: float, threads:
        with the remaining time (best bound = the larger of the LP bound and HiGHS'
        ``mip_dual_bound``); for larger ones, one more RENS box widened by ±2, and the best bound
        is the LP bound.
+
+    With a warm ``start`` (values of integer columns, e.g. the previous plan's shift starts), before
+    step 1: 0. *completion* — the given columns are fixed at their values (rounded into their
+    bounds) and the model is solved for the others (:data:`_START_SHARE` of the time), which repairs
+    a start that is incomplete (breaks, slacks) or off (a requirement that moved: the shortfall
+    slack absorbs it). The completed start is the first incumbent; when it is already within
+    ``rel_gap`` of the LP bound the solve ends there. Otherwise step 2 first searches the box
+    spanned by the start and the LP optimum (every integer column between its start value and the
+    floor/ceil of its LP value) from the start — a neighbourhood that holds both, in the spirit of
+    RINS (Danna, Rothberg & Le Pape 2005, "Exploring relaxation induced neighborhoods to improve
+    MIP solutions", Math. Prog. 102(1)) — then the RENS boxes. The result is never worse than the
+    completed start (its objective is :attr:`SolveResult.start_objective`).
 
     The status is ``optimal`` when the incumbent is proved within ``rel_gap`` of the bound
     (HiGHS' own meaning of optimal under ``mip_rel_gap``).
@@ -245,15 +286,49 @@ def _solve_highs(problem: pulp.LpProblem, limit: float, rel_gap: float, threads:
         highs.cbMipInterrupt.subscribe(stop_at_deadline)
         highs.cbSimplexInterrupt.subscribe(stop_at_deadline)
 
+        def offer(values: list[float]) -> None:
+            solution = highspy.HighsSolution()
+            solution.col_value = values
+            solution.value_valid = True
+            highs.setSolution(solution)
+
+        incumbent: list[float] | None = None
+        best = math.inf
+        started_from: np.ndarray | None = None
+        warm = _WarmStart()
+        if start:
+            columns_given, values_given = _start_columns(problem, start, lower, upper, integer)
+            warm.given = int(columns_given.size)
+            if columns_given.size:
+                low, high = lower.copy(), upper.copy()
+                low[columns_given] = values_given
+                high[columns_given] = values_given
+                highs.changeColsBounds(count, index, low, high)
+                highs.setOptionValue("time_limit", remaining() * _START_SHARE)
+                highs.setOptionValue("mip_rel_gap", rel_gap / 2)
+                highs.run()
+                info = highs.getInfo()
+                if info.primal_solution_status == 2:
+                    best = warm.objective = float(info.objective_function_value)
+                    incumbent = list(highs.getSolution().col_value)
+                    started_from = np.asarray(incumbent, dtype=float)
+                highs.changeColsBounds(count, index, lower, upper)
+
+        def finish(result: SolveResult) -> SolveResult:
+            return warm.onto(result)
+
         highs.setOptionValue("solve_relaxation", True)
         highs.setOptionValue("time_limit", remaining() * 0.5)
         highs.run()
         highs.setOptionValue("solve_relaxation", False)
         lp_bound = math.nan
-        incumbent: list[float] | None = None
-        best = math.inf
         if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             lp_bound = float(highs.getInfo().objective_function_value)
+            if incumbent is not None and relative_gap(best, lp_bound) <= rel_gap:
+                # HiGHS holds the (fractional) LP optimum now: the answer is the completed start
+                return finish(_highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
+                                            restricted=True, incumbent_objective=best,
+                                            incumbent_only=True))
             relaxed = np.asarray(highs.getSolution().col_value, dtype=float)
             floor = np.floor(relaxed + 1e-6)
             ceil = np.ceil(relaxed - 1e-6)
@@ -266,44 +341,94 @@ def _solve_highs(problem: pulp.LpProblem, limit: float, rel_gap: float, threads:
             ]
             if not full_search:
                 boxes.append((np.where(support, floor - 2, floor), np.where(support, ceil + 2, ceil), 0.9))
-            for box_low, box_high, share in boxes:
+            if started_from is not None:  # the box spanned by the start and the LP optimum, first
+                boxes.insert(0, (np.minimum(floor, np.round(started_from)),
+                                 np.maximum(ceil, np.round(started_from)), 0.5))
+            for number, (box_low, box_high, share) in enumerate(boxes):
                 low, high = lower.copy(), upper.copy()
                 low[integer] = np.clip(box_low[integer], lower[integer], upper[integer])
                 high[integer] = np.clip(box_high[integer], low[integer], upper[integer])
                 highs.changeColsBounds(count, index, low, high)
                 highs.setOptionValue("time_limit", remaining() * share)
                 highs.setOptionValue("mip_rel_gap", rel_gap / 2)
+                if number == 0 and started_from is not None and incumbent is not None:
+                    offer(incumbent)
                 highs.run()
                 info = highs.getInfo()
                 if info.primal_solution_status == 2 and info.objective_function_value < best:
                     best = float(info.objective_function_value)
                     incumbent = list(highs.getSolution().col_value)
                     if relative_gap(best, lp_bound) <= rel_gap:
-                        return _highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
-                                             restricted=True, incumbent_objective=best)
+                        return finish(_highs_result(problem, highs, started, lp_bound, incumbent,
+                                                    rel_gap, restricted=True, incumbent_objective=best))
             highs.changeColsBounds(count, index, lower, upper)
             if not full_search and incumbent is not None:
-                return _highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
-                                     restricted=True, incumbent_objective=best)
+                return finish(_highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
+                                            restricted=True, incumbent_objective=best))
         highs.setOptionValue("time_limit", remaining())
         highs.setOptionValue("mip_rel_gap", rel_gap)
         if incumbent is not None:
-            start = highspy.HighsSolution()
-            start.col_value = incumbent
-            start.value_valid = True
-            highs.setSolution(start)
+            offer(incumbent)
         highs.run()
-        return _highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
-                             incumbent_objective=best)
+        return finish(_highs_result(problem, highs, started, lp_bound, incumbent, rel_gap,
+                                    incumbent_objective=best))
     except Exception as exc:  # the backend's own failure, reported as a typed result
         return SolveResult(SolveStatus.error, math.nan, math.nan, math.nan,
                            time.perf_counter() - started, f"HiGHS failed: {exc}")
 
 
+_START_SHARE = 0.25
+"""Share of the time limit the completion of a warm start may take (fixing the given integer
+columns leaves a small model: the breaks of fixed shifts, the slacks)."""
+
+
+@dataclass
+class _WarmStart:
+    """What became of a warm start: columns given, the completed start's objective."""
+
+    given: int = 0
+    objective: float = math.nan
+
+    def onto(self, result: SolveResult) -> SolveResult:
+        """``result`` with the start's objective and a word on it in the message."""
+        from dataclasses import replace
+
+        if not self.given:
+            return result
+        if math.isfinite(self.objective):
+            note = (f"warm start of {self.given} column(s) accepted at {self.objective:,.2f}"
+                    + (f", improved to {result.objective:,.2f}"
+                       if result.objective < self.objective - 1e-9 else ""))
+        else:
+            note = f"warm start of {self.given} column(s) could not be completed in time; solved cold"
+        return replace(result, start_objective=self.objective, message=f"{result.message}; {note}")
+
+
+def _start_columns(problem: pulp.LpProblem, start: Mapping[pulp.LpVariable, float], lower: object,
+                   upper: object, integer: object) -> tuple[object, object]:
+    """Column indices and values (rounded into the bounds) of the start's integer variables."""
+    import numpy as np
+
+    mine = {id(v) for v in problem.variables()}
+    columns, values = [], []
+    for var, value in start.items():
+        if id(var) not in mine or value is None or not math.isfinite(float(value)):
+            continue
+        column = int(var.index)
+        if not integer[column]:  # type: ignore[index]
+            continue
+        columns.append(column)
+        values.append(min(max(round(float(value)), lower[column]), upper[column]))  # type: ignore[index]
+    return np.asarray(columns, dtype=np.int32), np.asarray(values, dtype=float)
+
+
 def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bound: float,
                   incumbent: list[float] | None, rel_gap: float, *, restricted: bool = False,
-                  incumbent_objective: float = math.inf) -> SolveResult:
-    """Read HiGHS' answer, write the values onto the PuLP variables, return the typed result."""
+                  incumbent_objective: float = math.inf, incumbent_only: bool = False) -> SolveResult:
+    """Read HiGHS' answer, write the values onto the PuLP variables, return the typed result.
+
+    With ``incumbent_only`` the values are ``incumbent``'s whatever HiGHS holds (e.g. after an LP
+    relaxation, whose solution is not integral)."""
     import highspy
 
     hs = highspy.HighsModelStatus
@@ -312,7 +437,8 @@ def _highs_result(problem: pulp.LpProblem, highs: object, started: float, lp_bou
     words = highs.modelStatusToString(model_status)  # type: ignore[attr-defined]
     values: list[float] | None = None
     if info.primal_solution_status == 2 and not (  # kSolutionStatusFeasible, unless our start is better
-            incumbent is not None and info.objective_function_value > incumbent_objective + 1e-9):
+            incumbent is not None and (incumbent_only
+                                       or info.objective_function_value > incumbent_objective + 1e-9)):
         values = list(highs.getSolution().col_value)  # type: ignore[attr-defined]
     elif incumbent is not None:
         values = incumbent

@@ -15,6 +15,8 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
 from models import (
     Database,
     JobRecord,
@@ -24,7 +26,7 @@ from models import (
     plan_to_document,
     scenario_from_document,
 )
-from models.codec import frame_to_table
+from models.codec import frame_to_table, table_to_frame
 from models.tables import utc_now
 from planner.types import InputError, Scenario
 from web.export import shift_records
@@ -134,11 +136,16 @@ class JobRunner:
             overrides = dict(record.overrides or {})
             scenario = load_scenario(record)
             scenario_id = record.id
+            latest = session.scalars(select(PlanRecord).where(PlanRecord.scenario_id == scenario_id)
+                                     .order_by(PlanRecord.created_at.desc()).limit(1)).first()
+            # the warm start of the re-plan: the shifts of the scenario's latest plan
+            previous = table_to_frame(((latest.results or {}).get("schedule") or {}).get("shifts")) \
+                if latest is not None else None
         self.record(job_id, state="running", started_at=utc_now(), percent=1.0,
                     message="reading the scenario")
         progress = self.progress(job_id)
 
-        plan = run_plan(scenario, progress=progress)
+        plan = run_plan(scenario, progress=progress, previous_shifts=previous)
         status = _solve_status(plan)
         if status in FAILED_SOLVE_STATUSES:
             solve = plan.schedule.solve

@@ -44,6 +44,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from planner.executor import Executor
 from planner.people import Agent, Contract
 from planner.roster.assign import LATE_END_MINUTE, person_week_cost, reassign_weeks
 from planner.roster.fairness import fairness_report
@@ -300,6 +301,7 @@ def roster_horizon(
     *,
     shift_result: ScheduleResult | None = None,
     progress: ProgressCallback | None = None,
+    executor: Executor | None = None,
 ) -> RosterResult:
     """Roster a scenario of any horizon: one week directly, longer ones week by week (module docstring).
 
@@ -314,6 +316,8 @@ def roster_horizon(
         shifts, and its labour and bound price the whole roster.
     progress : callable, optional
         ``progress(fraction 0..1, message)``.
+    executor : planner.executor.Executor, optional
+        Runs each week's sets of linked groups (:func:`planner.roster.roster.roster_scenario`).
 
     Returns
     -------
@@ -327,7 +331,9 @@ def roster_horizon(
     """
     settings = scenario.settings
     if settings.days <= MAX_ROSTER_DAYS:
-        return roster_scenario(scenario, requirements, shift_result=shift_result, progress=progress)
+        return roster_scenario(
+            scenario, requirements, shift_result=shift_result, progress=progress, executor=executor
+        )
     problems = horizon_problems(scenario)
     if problems:
         raise InputError(problems)
@@ -389,6 +395,7 @@ def roster_horizon(
             shift_result=week_shift_result,
             progress=week_progress,
             history=binding if scenario.agents else None,
+            executor=executor,
         )
         shifts = result.schedule.shifts.copy()
         activities = result.schedule.activities.copy()

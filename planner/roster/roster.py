@@ -5,7 +5,9 @@ solved one after another in the scenario's order; a person skilled for several g
 group for the week (a simplification: the tour model does not switch a person between groups
 from day to day), and the people one group's tours use are no longer free for the next
 (:func:`planner.roster.model.add_headcount_caps`), with a tiny cost keeping multi-skilled people
-for later groups.
+for later groups. Groups that share no people profile are independent (:func:`linked_groups`): on a
+cluster each set of linked groups is one unit of the execution seam (:func:`roster_component`, plain
+data in and out, the tour models built and solved inside), the sets at once.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from planner.executor import unit_time_limits
 from planner.people import Agent
 from planner.roster.assign import assign_profile
 from planner.roster.explain import explain_people_shortfall, why_no_tour
 from planner.roster.fairness import fairness_report
-from planner.roster.model import build_tour_model
+from planner.roster.model import TourModel, build_tour_model
 from planner.roster.solve import solve_tour_model
 from planner.roster.split import ConcreteTour, split_tours
 from planner.roster.tours import (
@@ -49,7 +53,7 @@ from planner.scheduling import (
 from planner.scheduling.breaks import _wellbeing_row
 from planner.scheduling.schedule import _DEFERRED_COLUMNS, _concat, _required_array
 from planner.solver import SolveResult, SolveStatus, combine, relative_gap
-from planner.types import WEEKDAY_NAMES, InputError, Problem, Scenario
+from planner.types import WEEKDAY_NAMES, BreakRule, InputError, Problem, Scenario, ShiftTemplate
 
 ProgressCallback = Callable[[float, str], None]
 ROSTER_SHIFT_COLUMNS: tuple[str, ...] = (*SHIFT_COLUMNS, "name", "contract", "profile")
@@ -96,6 +100,221 @@ class RosterResult:
     explanations: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class GroupWork:
+    """One group's tour problem as plain data (what a roster unit needs of it).
+
+    Attributes
+    ----------
+    group : str
+    need : numpy.ndarray of int
+        Agents working required per interval.
+    templates, break_rules : tuple
+    deferred : DeferredWork or None
+    day_shifts : pandas.DataFrame or None
+        The day-by-day shift model's shifts of the group (the second candidate of the tour solve).
+    shift_solve : SolveResult or None
+        The day-by-day shift model's result of the group (its bound bounds the tour model too).
+    weight : float
+        Integer columns of the group's shift model: its share of the time limit.
+    """
+
+    group: str
+    need: np.ndarray
+    templates: tuple[ShiftTemplate, ...]
+    break_rules: tuple[BreakRule, ...]
+    deferred: DeferredWork | None
+    day_shifts: pd.DataFrame | None
+    shift_solve: SolveResult | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class ComponentUnit:
+    """Groups linked by shared people profiles, rostered one after another in sheet order."""
+
+    groups: tuple[GroupWork, ...]
+    time_limit_seconds: float
+
+
+@dataclass(frozen=True)
+class RosterShared:
+    """What every roster unit of one scenario reads."""
+
+    scenario: Scenario
+    profiles: tuple[Profile, ...]
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """A group's solved tours and what the assembly needs of its (unshipped) model.
+
+    ``tours`` carry global profile indices; ``class_counts`` are the tour classes per (global)
+    profile; ``coverage_explanations`` are the group's shortfall lines (people or templates), read
+    from its tours' coverage inside the unit.
+    """
+
+    group: str
+    result: SolveResult
+    tours: list[ConcreteTour]
+    class_counts: dict[int, int]
+    size: dict[str, int]
+    explanations: list[str]
+    coverage_explanations: list[str]
+
+
+def linked_groups(groups: list[str], profiles: list[Profile]) -> list[tuple[str, ...]]:
+    """The groups in sets that share no people profile (each set in sheet order, sets by first group).
+
+    Two groups are linked when a profile may work both (its people go to one or the other, so the
+    head-count caps carry from one to the next); linked groups must be rostered one after another,
+    groups of different sets are independent.
+    """
+    parent = {g: g for g in groups}
+
+    def root(g: str) -> str:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for profile in profiles:
+        mine = [g for g in profile.groups if g in parent]
+        for other in mine[1:]:
+            a, b = root(mine[0]), root(other)
+            if a != b:
+                parent[max(a, b, key=groups.index)] = min(a, b, key=groups.index)
+    sets: dict[str, list[str]] = {}
+    for g in groups:
+        sets.setdefault(root(g), []).append(g)
+    return [tuple(members) for members in sets.values()]
+
+
+EARLY_GROUP_GAP_SHARE = 0.5
+"""Groups of a set other than its last are asked for this share of the plan's gap target; the last
+group may use what they leave (:func:`last_group_gap`)."""
+
+
+def last_group_gap(target: float, objectives: float, gaps: float, estimate: float) -> float:
+    """Gap to ask of the last group of a set so that the set's summed gap stays within ``target``.
+
+    The set's relative gap is Σ(objective − bound) / Σ objective. With the earlier groups at
+    ``objectives`` (Σ objective) and ``gaps`` (Σ (objective − bound)), the last group of objective
+    ``O`` may have ``(O − bound) ≤ target × (objectives + O) − gaps``, i.e. a relative gap of
+    ``target + (target × objectives − gaps) / O``. ``O`` is not known before the solve; ``estimate``
+    (the day-by-day shift model's objective of the group, which the tours cost a few percent
+    more than) stands in for it. Never below ``target``, at most 0.5; ``target`` when the estimate
+    is not a positive number.
+    """
+    if not (math.isfinite(estimate) and estimate > 0):
+        return target
+    slack = max(target * objectives - gaps, 0.0)
+    return float(min(target + slack / estimate, 0.5))
+
+
+def roster_component(shared: RosterShared, unit: ComponentUnit,
+                     progress: ProgressCallback | None = None) -> list[GroupOutcome]:
+    """Tour models of linked groups, one after another (a unit of the execution seam).
+
+    Each group gets a share of what is left of the unit's time by the size of its model; the
+    people one group's tours use are no longer free for the next (head counts and weekend caps).
+    The gap target is the set's: the earlier groups are asked for
+    :data:`EARLY_GROUP_GAP_SHARE` of it while their time lasts, the last for what keeps the set's
+    summed gap within it (:func:`last_group_gap`). The PuLP models are built, solved and read here.
+    """
+    scenario = shared.scenario
+    settings = scenario.settings
+    profiles = list(shared.profiles)
+    interval_starts = settings.interval_starts()
+    free: list[int | None] = [p.cap for p in profiles]
+    # people of a profile who may still work a weekend, less the weekend tours earlier groups used
+    weekend_free: list[int | None] = [p.weekend_cap for p in profiles]
+    dates = horizon_dates(settings)
+    target = settings.solver_gap
+    solved_objectives = solved_gaps = 0.0
+    started = time.perf_counter()
+    budget = float(unit.time_limit_seconds)
+    weights = np.asarray([w.weight for w in unit.groups], dtype=float)
+    outcomes: list[GroupOutcome] = []
+    models: dict[str, TourModel] = {}
+    for k, work in enumerate(unit.groups):
+        group = work.group
+        if progress:
+            progress(0.9 * k / max(len(unit.groups), 1), f"tours of {group}")
+        local = [p for p, profile in enumerate(profiles) if group in profile.groups]
+        model = build_tour_model(
+            work.need,
+            work.templates,
+            work.break_rules,
+            settings,
+            group,
+            [replace(profiles[p], weekend_cap=weekend_free[p]) for p in local],
+            [free[p] for p in local],
+            deferred=work.deferred,
+        )
+        models[group] = model
+        class_counts: dict[int, int] = {}
+        for tour_class in model.classes:
+            class_counts[local[tour_class.profile]] = class_counts.get(local[tour_class.profile], 0) + 1
+        size = dict(model_size(model.base))
+        size["tour_classes"] = len(model.classes)
+        left = max(budget - (time.perf_counter() - started), min(0.5, budget))
+        share = float(weights[k] / max(weights[k:].sum(), 1.0))
+        if k < len(unit.groups) - 1:
+            aim = target * EARLY_GROUP_GAP_SHARE
+        else:
+            estimate = work.shift_solve.objective if work.shift_solve is not None else math.nan
+            aim = last_group_gap(target, solved_objectives, solved_gaps, estimate)
+        result = solve_tour_model(
+            model, work.need, work.templates, work.break_rules, settings, left * share,
+            deferred=work.deferred, day_shifts=work.day_shifts, gap=aim,
+        )
+        if work.shift_solve is not None and result.has_solution:
+            result = _with_shift_bound(result, work.shift_solve, settings.solver_gap)
+        if result.has_solution and math.isfinite(result.best_bound):
+            solved_objectives += result.objective
+            solved_gaps += result.objective - result.best_bound
+        explanations: list[str] = []
+        tours: list[ConcreteTour] = []
+        if not result.has_solution:
+            explanations.append(
+                f"{group}: the solver returned no roster ({result.status.value}: {result.message})"
+            )
+        else:
+            split = split_tours(model)
+            if split.unmatched_starts or split.empty_days:
+                explanations.append(
+                    f"{group}: {split.unmatched_starts} shift(s) found no tour and "
+                    f"{split.empty_days} tour-day(s) no shift (solver tolerance)"
+                )
+            for tour in split.tours:
+                tour.profile = local[tour.profile]
+                if free[tour.profile] is not None:
+                    free[tour.profile] -= 1
+                if weekend_free[tour.profile] is not None and any(
+                    dates[d].weekday() in WEEKEND_DAYS for d in tour.shifts
+                ):
+                    weekend_free[tour.profile] = max(weekend_free[tour.profile] - 1, 0)
+            tours = split.tours
+        outcomes.append(GroupOutcome(group, result, tours, class_counts, size, explanations, []))
+    # the shortfall lines need every group of the unit done (people left free at the end)
+    for work, outcome in zip(unit.groups, outcomes, strict=True):
+        if not outcome.result.has_solution:
+            continue
+        shifts, activities, _, _ = _frames(outcome.tours, {}, profiles, interval_starts, settings)
+        cov = coverage_from_schedule(shifts, activities, work.need, interval_starts, work.group)
+        if work.deferred is not None:
+            cov["short"] = deferred_lateness(cov["working"].to_numpy(dtype=float), work.deferred)[
+                "short_agents"
+            ]
+        model = models[work.group]
+        lines = explain_people_shortfall(model, cov, shifts, profiles, free, scenario)
+        if not lines and work.deferred is None:  # without capped people, the shift model's reasons
+            lines = explain_shortfall(model.base, cov)
+        outcome.coverage_explanations.extend(lines)
+    return outcomes
+
+
 def roster_problems(scenario: Scenario) -> list[Problem]:
     """Why a scenario cannot be rostered at all (no contracts, horizon longer than a week)."""
     problems = []
@@ -125,6 +344,7 @@ def roster_scenario(
     shift_result: ScheduleResult | None = None,
     progress: ProgressCallback | None = None,
     history: Mapping[str, CarriedHistory] | None = None,
+    executor: Any | None = None,
 ) -> RosterResult:
     """Roster every staffing group of a scenario with weekly tours of (named) people.
 
@@ -143,6 +363,13 @@ def roster_scenario(
         The earlier weeks of a longer horizon (:func:`planner.roster.horizon.roster_horizon`):
         tour classes keep each person's streaks and rest across the week boundary, and the
         assignment balances late shifts with them.
+    executor : planner.executor.SerialExecutor or DaskExecutor, optional
+        Where the tour models run. Serially (the default) the groups are solved one after another
+        in sheet order, each with a share of what is left of the time limit. On a cluster, the
+        sets of groups that share no people profile (:func:`linked_groups`) run as units,
+        ``workers`` at a time, each with its share of the workers' time by the size of its models
+        (:func:`planner.executor.unit_time_limits`: the stage keeps to the limit in wall-clock
+        time), its groups in sheet order.
 
     Returns
     -------
@@ -166,25 +393,11 @@ def roster_scenario(
         if scenario.agents
         else anonymous_profiles(scenario.contracts, group_names, settings)
     )
-    free: list[int | None] = [p.cap for p in profiles]
-    # people of a profile who may still work a weekend, less the weekend tours earlier groups used
-    weekend_free: list[int | None] = [p.weekend_cap for p in profiles]
-    class_counts = [0] * len(profiles)
-    budget = float(settings.solver_time_limit_seconds)
-    started = time.perf_counter()
-    results: dict[str, SolveResult] = {}
-    explanations: list[str] = []
-    tours: list[ConcreteTour] = []
-    size: dict[str, int] = {}
-    needs: dict[str, np.ndarray] = {}
-    deferred_of: dict[str, DeferredWork] = {}
-    models = {}
     # time shares by the size of each group's model: integer columns of its shift model (≈ its weekly
     # starts and break placements) per group, from the templates alone
-    weights = np.asarray([_size_weight(scenario, g) for g in group_names], dtype=float)
-    for k, group in enumerate(group_names):
-        if progress:
-            progress(k / max(len(group_names), 1), f"tours of {group}")
+    weights = {g: _size_weight(scenario, g) for g in group_names}
+    works = []
+    for group in group_names:
         rows = requirements[requirements["group"] == group]
         required = pd.Series(
             rows["required_scheduled"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["interval_start"])
@@ -193,62 +406,57 @@ def roster_scenario(
         need = _required_array(required, interval_starts)
         if not templates and not (need > 0).any():
             continue
-        needs[group] = need
         deferred = None
         if set(rows.columns) >= _DEFERRED_COLUMNS and len(rows) and (rows["kind"] == "email").all():
             deferred = DeferredWork.from_requirements(rows, interval_starts)
-            deferred_of[group] = deferred
-        local = [p for p, profile in enumerate(profiles) if group in profile.groups]
         names = {t.name for t in templates}
-        rules = [r for r in scenario.break_rules if r.template in names]
-        model = build_tour_model(
-            need,
-            templates,
-            rules,
-            settings,
-            group,
-            [replace(profiles[p], weekend_cap=weekend_free[p]) for p in local],
-            [free[p] for p in local],
-            deferred=deferred,
-        )
-        models[group] = model
-        for tour_class in model.classes:
-            class_counts[local[tour_class.profile]] += 1
-        for key, value in model_size(model.base).items():
-            size[key] = size.get(key, 0) + value
-        size["tour_classes"] = size.get("tour_classes", 0) + len(model.classes)
-        left = max(budget - (time.perf_counter() - started), min(0.5, budget))
-        share = float(weights[k] / max(weights[k:].sum(), 1.0))
         day_shifts = None
         if shift_result is not None and len(shift_result.shifts):
             day_shifts = shift_result.shifts[shift_result.shifts["group"] == group]
-        result = solve_tour_model(
-            model, need, templates, rules, settings, left * share, deferred=deferred, day_shifts=day_shifts
-        )
+        shift_solve = shift_result.per_group.get(group) if shift_result is not None else None
+        works.append(GroupWork(group, need, tuple(templates),
+                               tuple(r for r in scenario.break_rules if r.template in names), deferred,
+                               day_shifts, shift_solve, weights[group]))
+    needs = {w.group: w.need for w in works}
+    deferred_of = {w.group: w.deferred for w in works if w.deferred is not None}
+    budget = float(settings.solver_time_limit_seconds)
+    started = time.perf_counter()
+    shared = RosterShared(scenario, tuple(profiles))
+    components = linked_groups([w.group for w in works], profiles)
+    parallel = executor is not None and executor.kind != "serial" and len(components) > 1
+    if parallel:
+        by_group = {w.group: w for w in works}
+        limits = unit_time_limits(budget, [sum(by_group[g].weight for g in c) for c in components],
+                                  executor.worker_count())
+        units = [ComponentUnit(tuple(by_group[g] for g in component), limit)
+                 for component, limit in zip(components, limits, strict=True)]
+        if progress:
+            progress(0.0, f"tours of {len(units)} independent sets of groups {executor.spec.describe()}")
 
-        if shift_result is not None and group in shift_result.per_group and result.has_solution:
-            result = _with_shift_bound(result, shift_result.per_group[group], settings.solver_gap)
-        results[group] = result
-        if not result.has_solution:
-            explanations.append(
-                f"{group}: the solver returned no roster ({result.status.value}: {result.message})"
-            )
-            continue
-        split = split_tours(model)
-        if split.unmatched_starts or split.empty_days:
-            explanations.append(
-                f"{group}: {split.unmatched_starts} shift(s) found no tour and "
-                f"{split.empty_days} tour-day(s) no shift (solver tolerance)"
-            )
-        for tour in split.tours:
-            tour.profile = local[tour.profile]
-            if free[tour.profile] is not None:
-                free[tour.profile] -= 1
-            if weekend_free[tour.profile] is not None and any(
-                dates[d].weekday() in WEEKEND_DAYS for d in tour.shifts
-            ):
-                weekend_free[tour.profile] = max(weekend_free[tour.profile] - 1, 0)
-        tours += split.tours
+        def finished(done: int, count: int, key: str) -> None:
+            if progress:
+                progress(0.9 * done / count, f"tours of {key} ({done} of {count} sets of groups)")
+
+        outcomes = [o for mapped in executor.map(roster_component, units, shared=shared,
+                                                   keys=[" + ".join(c) for c in components],
+                                                   progress=finished).values for o in mapped]
+    else:
+        outcomes = roster_component(shared, ComponentUnit(tuple(works), budget), progress)
+    by_name = {o.group: o for o in outcomes}
+    ordered = [by_name[w.group] for w in works]  # sheet order, whichever unit ran a group
+    class_counts = [0] * len(profiles)
+    results: dict[str, SolveResult] = {}
+    explanations: list[str] = []
+    tours: list[ConcreteTour] = []
+    size: dict[str, int] = {}
+    for outcome in ordered:
+        results[outcome.group] = outcome.result
+        explanations += outcome.explanations
+        tours += outcome.tours
+        for p, count in outcome.class_counts.items():
+            class_counts[p] += count
+        for key, value in outcome.size.items():
+            size[key] = size.get(key, 0) + value
     if progress:
         progress(0.9, f"assigning people to {len(tours)} tours")
     assign_started = time.perf_counter()
@@ -308,13 +516,7 @@ def roster_scenario(
             cov["short"] = deferred_lateness(cov["working"].to_numpy(dtype=float), deferred_of[group])[
                 "short_agents"
             ]
-        if group in models and results[group].has_solution:
-            people_lines = explain_people_shortfall(
-                models[group], cov, shifts[shifts["group"] == group], profiles, free, scenario
-            )
-            explanations += people_lines
-            if not people_lines:  # without capped people, the shift model's reasons (templates, caps)
-                explanations += explain_shortfall(models[group].base, cov) if group not in deferred_of else []
+        explanations += by_name[group].coverage_explanations
         coverage_frames.append(cov)
     if results:
         combined = combine(list(results.values()), rel_gap=settings.solver_gap)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pulp
 
+from planner.executor import unit_time_limits
 from planner.scheduling.deferred import DeferredWork, deferred_lateness
 from planner.scheduling.expansion import coverage_from_schedule, expand_schedule
 from planner.scheduling.explanations import _explain_lateness, _when, explain_shortfall
@@ -24,6 +26,7 @@ from planner.scheduling.results import (
     WELLBEING_COLUMNS,
     ScheduleResult,
 )
+from planner.scheduling.warm_start import model_start, shift_start_counts
 from planner.solver import SolveResult, SolveStatus, combine, relative_gap, solve
 from planner.types import BreakRule, Scenario, Settings, ShiftTemplate
 
@@ -55,12 +58,16 @@ def _required_array(required: np.ndarray | pd.Series, interval_starts: pd.Dateti
 def _schedule_parts(need: np.ndarray, interval_starts: pd.DatetimeIndex, templates: Sequence[ShiftTemplate],
                     rules: Sequence[BreakRule], settings: Settings, group: str, first_agent: int,
                     deferred: DeferredWork | None, solver: str | None, time_limit_seconds: float | None,
-                    gap: float | None, progress: ProgressCallback | None = None) -> ScheduleResult:
+                    gap: float | None, progress: ProgressCallback | None = None,
+                    start_counts: Mapping[tuple[str, int], int] | None = None) -> ScheduleResult:
     """Schedule a group part by part (:func:`independent_parts`), one model per part.
 
     The time limit is shared over the parts by their integer columns, out of what is left when each
     part starts (a part that closes its gap early passes its time on). Deferred work still open
     at the end of a part is carried into the next as arrived (and, if overdue, due) at its start.
+    With ``start_counts`` (a previous plan's shifts,
+    :func:`~planner.scheduling.warm_start.shift_start_counts`) each part's solve starts from them
+    (:func:`~planner.scheduling.warm_start.model_start`).
     """
     parts = independent_parts(templates, rules, settings, deferred)
     weights = _part_weights(templates, rules, settings, parts)
@@ -95,7 +102,9 @@ def _schedule_parts(need: np.ndarray, interval_starts: pd.DatetimeIndex, templat
         share = float(weights[k] / weights[k:].sum())
         # a part reached after the budget is spent still gets a moment to find a plan (≤ 0.2 s)
         limit = max(left * share, min(0.2, budget / len(parts)))
-        result = solve(model.problem, settings, solver=solver, time_limit_seconds=limit, gap=gap)
+        start = model_start(model, dict(start_counts), a) if start_counts else None
+        result = solve(model.problem, settings, solver=solver, time_limit_seconds=limit, gap=gap,
+                       start=start or None)
         results.append(result)
         if not result.has_solution:
             frames.append(_empty_frames())
@@ -131,8 +140,11 @@ def _schedule_parts(need: np.ndarray, interval_starts: pd.DatetimeIndex, templat
     combined = combine(results, rel_gap=target) if len(results) > 1 else results[0]
     if len(results) > 1:
         statuses = sorted({r.status.value for r in results})
-        combined = replace(combined, message=f"{len(parts)} independent parts ({'/'.join(statuses)}); "
-                                             f"{results[0].message}")
+        message = f"{len(parts)} independent parts ({'/'.join(statuses)}); {results[0].message}"
+        if start_counts:
+            accepted = sum(1 for r in results if math.isfinite(r.start_objective))
+            message += f"; warm start accepted in {accepted} of {len(parts)} parts"
+        combined = replace(combined, message=message)
     shifts_frame = _concat([f[0] for f in frames], SHIFT_COLUMNS)
     activities_frame = _concat([f[1] for f in frames], ACTIVITY_COLUMNS)
     wellbeing_frame = _concat([f[2] for f in frames], WELLBEING_COLUMNS)
@@ -151,7 +163,8 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
                          settings: Settings, group: str = "group", *, first_agent: int = 1,
                          solver: str | None = None, time_limit_seconds: float | None = None,
                          gap: float | None = None, deferred: DeferredWork | None = None,
-                         progress: ProgressCallback | None = None) -> ScheduleResult:
+                         progress: ProgressCallback | None = None,
+                         start_counts: Mapping[tuple[str, int], int] | None = None) -> ScheduleResult:
     """Schedule one staffing group against its per-interval requirement (or its deferred work).
 
     Parameters
@@ -178,6 +191,9 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
         coverage frame's ``short`` is then the overdue work in agents (:func:`deferred_lateness`).
     progress : callable, optional
         ``progress(fraction 0..1, message)`` before each independent part (:func:`independent_parts`).
+    start_counts : mapping of (template name, start interval) to int, optional
+        A warm start: the group's shifts in a previous plan of the same scenario
+        (:func:`planner.scheduling.warm_start.shift_start_counts`).
 
     Returns
     -------
@@ -188,7 +204,7 @@ def schedule_requirement(required: np.ndarray | pd.Series, interval_starts: pd.D
     names = {t.name for t in templates}
     rules = [r for r in break_rules if r.template in names]
     return _schedule_parts(need, interval_starts, templates, rules, settings, group, first_agent, deferred,
-                           solver, time_limit_seconds, gap, progress)
+                           solver, time_limit_seconds, gap, progress, start_counts)
 
 
 def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
@@ -266,12 +282,113 @@ def wellbeing_summary(scenario: Scenario, requirements: pd.DataFrame, result: Sc
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class GroupUnit:
+    """One staffing group's schedule as a unit of the execution seam (plain data only).
+
+    Attributes
+    ----------
+    group : str
+    required : numpy.ndarray of int, shape (T,)
+        Agents working required per interval (:func:`_required_array`).
+    templates, break_rules : tuple
+        The group's shift templates and their break rules.
+    deferred : DeferredWork or None
+        Email work (the group is then scheduled against work and deadlines).
+    time_limit_seconds : float
+        The unit's share of the schedule's time limit, s.
+    start_counts : tuple of ((template, start interval), shifts), or None
+        The warm start from a previous plan (:func:`planner.scheduling.warm_start.shift_start_counts`).
+    """
+
+    group: str
+    required: np.ndarray
+    templates: tuple[ShiftTemplate, ...]
+    break_rules: tuple[BreakRule, ...]
+    deferred: DeferredWork | None
+    time_limit_seconds: float
+    start_counts: tuple[tuple[tuple[str, int], int], ...] | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleShared:
+    """What every group unit of one scenario reads: its settings and interval starts."""
+
+    settings: Settings
+    interval_starts: pd.DatetimeIndex
+
+
+def schedule_group_unit(shared: ScheduleShared, unit: GroupUnit,
+                        progress: ProgressCallback | None = None) -> ScheduleResult:
+    """Schedule one group (a unit of :meth:`planner.executor.SerialExecutor.map`); agents from 1.
+
+    The PuLP models are built and solved here, in whichever process runs the unit.
+    """
+    return schedule_requirement(unit.required, shared.interval_starts, unit.templates, unit.break_rules,
+                                shared.settings, unit.group, first_agent=1, deferred=unit.deferred,
+                                time_limit_seconds=unit.time_limit_seconds, progress=progress,
+                                start_counts=dict(unit.start_counts) if unit.start_counts else None)
+
+
+def renumber_agents(result: ScheduleResult, offset: int) -> ScheduleResult:
+    """The result with ``Agent n`` relabelled ``Agent n + offset`` (units number from 1)."""
+    if offset == 0 or not len(result.shifts):
+        return result
+
+    def relabel(frame: pd.DataFrame) -> pd.DataFrame:
+        if not len(frame):
+            return frame
+        out = frame.copy()
+        out["agent"] = [f"Agent {int(str(a)[6:]) + offset:03d}" if str(a).startswith("Agent ") else a
+                        for a in out["agent"]]
+        return out
+
+    return replace(result, shifts=relabel(result.shifts), activities=relabel(result.activities),
+                   wellbeing=relabel(result.wellbeing))
+
+
+def group_units(scenario: Scenario, requirements: pd.DataFrame,
+                previous_shifts: pd.DataFrame | None = None) -> list[GroupUnit]:
+    """The groups of a scenario that have something to schedule, as units (time limits 0: set later)."""
+    settings = scenario.settings
+    interval_starts = settings.interval_starts()
+    units = []
+    for group in [g.name for g in scenario.staffing_groups]:
+        rows = requirements[requirements["group"] == group]
+        required = pd.Series(rows["required_scheduled"].to_numpy(dtype=float),
+                             index=pd.DatetimeIndex(rows["interval_start"]))
+        templates = scenario.templates_of(group)
+        if not templates and not (required > 0).any():
+            continue
+        deferred = None
+        if (set(rows.columns) >= _DEFERRED_COLUMNS and len(rows)
+                and (rows["kind"] == "email").all()):
+            deferred = DeferredWork.from_requirements(rows, interval_starts)
+        names = {t.name for t in templates}
+        counts = shift_start_counts(previous_shifts, group, settings)
+        units.append(GroupUnit(group, _required_array(required, interval_starts), tuple(templates),
+                               tuple(r for r in scenario.break_rules if r.template in names), deferred,
+                               0.0, tuple(sorted(counts.items())) if counts else None))
+    return units
+
+
 def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
-                      progress: ProgressCallback | None = None) -> ScheduleResult:
+                      progress: ProgressCallback | None = None, *, executor: Any | None = None,
+                      previous_shifts: pd.DataFrame | None = None) -> ScheduleResult:
     """Schedule every staffing group of a scenario against its requirement.
 
     One integer program per group (agents belong to one group, so groups are independent); the
     per-group results are combined (objectives, bounds and seconds add up; the status is the worst).
+    Each group is a :class:`GroupUnit` of plain data, built and solved inside the unit.
+
+    Time: ``settings.solver_time_limit_seconds`` bounds the solver time of the whole schedule.
+    On one worker (serial) the groups run one after another, each with a fair share of what is
+    left (time an easy group does not use passes on to the later ones). On a cluster of several
+    workers every group is a unit, ``workers`` of them at a time, each with its share of the
+    workers' time by the size of its model (its integer columns,
+    :func:`planner.scheduling.parts._part_weights`; :func:`planner.executor.unit_time_limits`):
+    the stage keeps to the limit in wall-clock time, and a group that closes its gap early ends
+    early.
 
     Parameters
     ----------
@@ -285,6 +402,11 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
         group is scheduled against its work and deadlines (:class:`DeferredWork`).
     progress : callable, optional
         ``progress(fraction 0..1, message)``.
+    executor : planner.executor.SerialExecutor or DaskExecutor, optional
+        Where the group units run (default: serially, in this process).
+    previous_shifts : pandas.DataFrame, optional
+        The shifts of a previous plan of the same scenario (a schedule's or a roster's, with
+        ``group, template, start``): each group's solve starts from them (warm start).
 
     Returns
     -------
@@ -294,40 +416,48 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
     if missing:
         raise ValueError(f"requirements is missing columns {missing}")
     settings = scenario.settings
-    interval_starts = settings.interval_starts()
     groups = [g.name for g in scenario.staffing_groups]
     extra = sorted(set(requirements["group"].unique()) - set(groups))
     if extra:
         raise ValueError(f"requirements has unknown groups {extra}; known: {groups}")
-    results: dict[str, ScheduleResult] = {}
-    next_agent = 1
+    shared = ScheduleShared(settings, settings.interval_starts())
+    units = group_units(scenario, requirements, previous_shifts)
     started = time.perf_counter()
-    # Settings.solver_time_limit_seconds bounds the whole schedule, not each group: every group gets
-    # a fair share of what is left, so time an easy group does not use passes to the harder ones.
     budget = float(settings.solver_time_limit_seconds)
-    for k, group in enumerate(groups):
+    parallel = executor is not None and executor.kind != "serial" and len(units) > 1
+    solved: list[ScheduleResult] = []
+    if parallel:
+        weights = np.asarray([_unit_weight(u, settings) for u in units], dtype=float)
+        limits = unit_time_limits(budget, weights, executor.worker_count())
+        timed = [replace(u, time_limit_seconds=limit) for u, limit in zip(units, limits, strict=True)]
         if progress:
-            progress(k / max(len(groups), 1), f"scheduling {group}")
-        rows = requirements[requirements["group"] == group]
-        required = pd.Series(rows["required_scheduled"].to_numpy(dtype=float),
-                             index=pd.DatetimeIndex(rows["interval_start"]))
-        templates = scenario.templates_of(group)
-        if not templates and not (required > 0).any():
-            continue
-        deferred = None
-        if (set(rows.columns) >= _DEFERRED_COLUMNS and len(rows)
-                and (rows["kind"] == "email").all()):
-            deferred = DeferredWork.from_requirements(rows, interval_starts)
-        left = max(budget - (time.perf_counter() - started), min(0.5, budget))
-        def within_group(fraction: float, message: str, k: int = k) -> None:
-            if progress:
-                progress((k + fraction) / len(groups), message)
+            progress(0.0, f"scheduling {len(units)} groups {executor.spec.describe()}")
 
-        part = schedule_requirement(required, interval_starts, templates, scenario.break_rules, settings,
-                                    group, first_agent=next_agent, deferred=deferred,
-                                    time_limit_seconds=left / (len(groups) - k), progress=within_group)
+        def finished(done: int, total: int, key: str) -> None:
+            if progress:
+                progress(done / total, f"scheduled {key} ({done} of {total} groups)")
+
+        solved = list(executor.map(schedule_group_unit, timed, shared=shared, keys=[u.group for u in units],
+                                   progress=finished).values)
+    else:
+        for k, unit in enumerate(units):
+            if progress:
+                progress(k / len(units), f"scheduling {unit.group}")
+            # every group gets a fair share of what is left, so time an easy group does not use
+            # passes to the harder ones
+            left = max(budget - (time.perf_counter() - started), min(0.5, budget))
+
+            def within_group(fraction: float, message: str, k: int = k) -> None:
+                if progress:
+                    progress((k + fraction) / len(units), message)
+
+            sized = replace(unit, time_limit_seconds=left / (len(units) - k))
+            solved.append(schedule_group_unit(shared, sized, within_group))
+    results: dict[str, ScheduleResult] = {}
+    next_agent = 0
+    for unit, part in zip(units, solved, strict=True):
+        results[unit.group] = renumber_agents(part, next_agent)
         next_agent += len(part.shifts)
-        results[group] = part
     if progress:
         progress(1.0, f"scheduled {len(results)} groups in {time.perf_counter() - started:.1f} s")
     if not results:
@@ -336,3 +466,11 @@ def schedule_scenario(scenario: Scenario, requirements: pd.DataFrame,
         return ScheduleResult(empty, {}, frames[0], frames[1], pd.DataFrame(columns=list(COVERAGE_COLUMNS)),
                               frames[2], [], {"variables": 0, "integer_variables": 0, "constraints": 0})
     return combine_results(results)
+
+
+def _unit_weight(unit: GroupUnit, settings: Settings) -> float:
+    """Integer columns of a group's shift model (≈ its candidate starts × break placements), ≥ 1."""
+    if not unit.templates:
+        return 1.0
+    return max(float(_part_weights(list(unit.templates), list(unit.break_rules), settings,
+                                   [(0, settings.interval_count)]).sum()), 1.0)
