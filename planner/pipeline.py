@@ -201,9 +201,11 @@ def run_plan(scenario: Scenario, progress: Progress | None = None, *, schedule: 
             if previous_shifts is not None:
                 notes.append(_warm_start_note(schedule_result))
             roster_result, roster_note = _roster(scenario, requirements, schedule_result, report, timings,
-                                                 executor)
+                                                 executor, previous_shifts)
             if roster_result is not None:
                 schedule_result = roster_result.schedule
+                if previous_shifts is not None:
+                    notes.append(_warm_start_note(schedule_result, "the weekly tours"))
             if roster_note:
                 notes.append(roster_note)
             report(1.0, "done")
@@ -261,7 +263,7 @@ def _core_left(executor: Any | None) -> bool:
     return executor.worker_count() < cpu_count()
 
 
-def _warm_start_note(result: Any) -> str:
+def _warm_start_note(result: Any, what: str = "the day-by-day schedule") -> str:
     """What became of the warm start, per group (a line of the plan's notes).
 
     A group counts as started when its solve (or one of its independent parts) accepted the start
@@ -277,9 +279,9 @@ def _warm_start_note(result: Any) -> str:
         elif math.isfinite(getattr(solved, "start_objective", math.nan)):
             started.append(group)
     if not started:
-        return ("Re-plan: the previous plan's shifts could not start this scenario's schedule (other "
+        return (f"Re-plan: the previous plan's shifts could not start {what} (other "
                 "templates or horizon, or no time to complete them); solved from scratch.")
-    return (f"Re-plan: the day-by-day schedule started from the previous plan's shifts in "
+    return (f"Re-plan: {what} started from the previous plan's shifts in "
             f"{len(started)} of {len(groups)} group(s) ({', '.join(started)}; MIP warm start).")
 
 
@@ -287,7 +289,8 @@ _ACCEPTED_PARTS = re.compile(r"warm start accepted in (\d+) of (\d+) parts")
 
 
 def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, report: Progress,
-            timings: dict[str, float], executor: Any | None = None) -> tuple[Any | None, str]:
+            timings: dict[str, float], executor: Any | None = None,
+            previous_shifts: pd.DataFrame | None = None) -> tuple[Any | None, str]:
     """The roster of weekly tours when the scenario has contracts (else ``None``), and a note."""
     if not scenario.contracts:
         return None, ""
@@ -303,7 +306,8 @@ def _roster(scenario: Scenario, requirements: pd.DataFrame, shift_result: Any, r
         scenario.settings,
         solver_time_limit_seconds=scenario.settings.solver_time_limit_seconds * (1 - SHIFT_PRICE_SHARE)))
     result = horizon.roster_horizon(limited, requirements, shift_result=shift_result,
-                                    progress=lambda f, m: report(0.5 + 0.5 * f, m), executor=executor)
+                                    progress=lambda f, m: report(0.5 + 0.5 * f, m), executor=executor,
+                                    previous_shifts=previous_shifts)
     timings["roster"] = time.perf_counter() - started
     return result, ""
 

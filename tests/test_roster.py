@@ -424,3 +424,37 @@ def test_the_shift_models_bound_is_used_only_when_it_is_better() -> None:
     assert better.best_bound == 102.5 and better.status == SolveStatus.optimal and better.gap < 0.01
     worse = _with_shift_bound(tours, SolveResult(SolveStatus.optimal, 99.0, 98.0, 0.0, 1.0, ""), 0.01)
     assert worse == tours
+
+
+def test_roster_re_plan_starts_from_its_previous_person_weeks() -> None:
+    # the second roster of the same scenario starts phase 1 of each group from the first one's
+    # person-weeks: the start is accepted (its completed objective is known) and never beaten by it
+    agents = _agents(5)
+    sc = scenario(agents=agents, breaks=(LUNCH,))
+    need = requirements(weekly_need(2, 1))
+    first = roster_scenario(sc, need)
+    again = roster_scenario(sc, need, previous_shifts=first.schedule.shifts)
+    solved = again.schedule.per_group["voice"]
+    assert np.isfinite(solved.start_objective)
+    assert solved.objective <= solved.start_objective + 1e-6
+    assert solved.objective == pytest.approx(first.schedule.per_group["voice"].objective)
+    assert again.verification["ok"].all()
+    # a previous roster of another group starts nothing
+    other = first.schedule.shifts.assign(group="chat")
+    cold = roster_scenario(sc, need, previous_shifts=other)
+    assert not np.isfinite(cold.schedule.per_group["voice"].start_objective)
+
+
+def test_last_group_gap_keeps_the_sets_summed_gap_within_the_target() -> None:
+    from planner.roster.roster import last_group_gap
+
+    # earlier groups: objectives 100 + 50 at gaps 0.5 % and 0.4 % (0.5 + 0.2 = 0.7 below their
+    # bounds); target 1 %: the last group (about 20) may be 0.01 × (150 + 20) − 0.7 = 1.0 above
+    # its bound, 5 % of 20
+    aim = last_group_gap(0.01, 150.0, 0.7, 20.0)
+    assert aim == pytest.approx(0.01 + (1.5 - 0.7) / 20.0)
+    assert (0.7 + aim * 20.0) / (150.0 + 20.0) == pytest.approx(0.01)
+    assert last_group_gap(0.01, 150.0, 2.0, 20.0) == 0.01  # earlier groups over budget: the target
+    assert last_group_gap(0.01, 0.0, 0.0, 20.0) == 0.01  # nothing before it
+    assert last_group_gap(0.01, 150.0, 0.7, float("nan")) == 0.01  # no estimate
+    assert last_group_gap(0.01, 1e6, 0.0, 1.0) == 0.5  # capped

@@ -302,6 +302,7 @@ def roster_horizon(
     shift_result: ScheduleResult | None = None,
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    previous_shifts: pd.DataFrame | None = None,
 ) -> RosterResult:
     """Roster a scenario of any horizon: one week directly, longer ones week by week (module docstring).
 
@@ -318,6 +319,8 @@ def roster_horizon(
         ``progress(fraction 0..1, message)``.
     executor : planner.executor.Executor, optional
         Runs each week's sets of linked groups (:func:`planner.roster.roster.roster_scenario`).
+    previous_shifts : pandas.DataFrame, optional
+        A previous roster's shifts: the MIP start of a one-week horizon (longer horizons start cold).
 
     Returns
     -------
@@ -332,7 +335,8 @@ def roster_horizon(
     settings = scenario.settings
     if settings.days <= MAX_ROSTER_DAYS:
         return roster_scenario(
-            scenario, requirements, shift_result=shift_result, progress=progress, executor=executor
+            scenario, requirements, shift_result=shift_result, progress=progress, executor=executor,
+            previous_shifts=previous_shifts,
         )
     problems = horizon_problems(scenario)
     if problems:

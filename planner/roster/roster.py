@@ -39,6 +39,7 @@ from planner.roster.tours import (
     weekend_allowed,
 )
 from planner.roster.verify import verify_roster
+from planner.roster.warm_start import tour_start
 from planner.scheduling import (
     ACTIVITY_COLUMNS,
     SHIFT_COLUMNS,
@@ -117,6 +118,9 @@ class GroupWork:
         The day-by-day shift model's result of the group (its bound bounds the tour model too).
     weight : float
         Integer columns of the group's shift model: its share of the time limit.
+    previous_shifts : pandas.DataFrame or None
+        A previous roster's shifts of the group (the MIP start of phase 1,
+        :func:`planner.roster.warm_start.tour_start`).
     """
 
     group: str
@@ -127,6 +131,7 @@ class GroupWork:
     day_shifts: pd.DataFrame | None
     shift_solve: SolveResult | None
     weight: float
+    previous_shifts: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -265,9 +270,10 @@ def roster_component(shared: RosterShared, unit: ComponentUnit,
         else:
             estimate = work.shift_solve.objective if work.shift_solve is not None else math.nan
             aim = last_group_gap(target, solved_objectives, solved_gaps, estimate)
+        start = tour_start(model, work.previous_shifts) if work.previous_shifts is not None else None
         result = solve_tour_model(
             model, work.need, work.templates, work.break_rules, settings, left * share,
-            deferred=work.deferred, day_shifts=work.day_shifts, gap=aim,
+            deferred=work.deferred, day_shifts=work.day_shifts, gap=aim, start=start or None,
         )
         if work.shift_solve is not None and result.has_solution:
             result = _with_shift_bound(result, work.shift_solve, settings.solver_gap)
@@ -345,6 +351,7 @@ def roster_scenario(
     progress: ProgressCallback | None = None,
     history: Mapping[str, CarriedHistory] | None = None,
     executor: Any | None = None,
+    previous_shifts: pd.DataFrame | None = None,
 ) -> RosterResult:
     """Roster every staffing group of a scenario with weekly tours of (named) people.
 
@@ -370,6 +377,9 @@ def roster_scenario(
         ``workers`` at a time, each with its share of the workers' time by the size of its models
         (:func:`planner.executor.unit_time_limits`: the stage keeps to the limit in wall-clock
         time), its groups in sheet order.
+    previous_shifts : pandas.DataFrame, optional
+        The shifts of a previous roster of the same scenario (with ``agent``, ``profile``): each
+        group's phase 1 starts from its person-weeks (:func:`planner.roster.warm_start.tour_start`).
 
     Returns
     -------
@@ -414,9 +424,12 @@ def roster_scenario(
         if shift_result is not None and len(shift_result.shifts):
             day_shifts = shift_result.shifts[shift_result.shifts["group"] == group]
         shift_solve = shift_result.per_group.get(group) if shift_result is not None else None
+        previous = None
+        if previous_shifts is not None and len(previous_shifts) and "group" in previous_shifts.columns:
+            previous = previous_shifts[previous_shifts["group"] == group]
         works.append(GroupWork(group, need, tuple(templates),
                                tuple(r for r in scenario.break_rules if r.template in names), deferred,
-                               day_shifts, shift_solve, weights[group]))
+                               day_shifts, shift_solve, weights[group], previous))
     needs = {w.group: w.need for w in works}
     deferred_of = {w.group: w.deferred for w in works if w.deferred is not None}
     budget = float(settings.solver_time_limit_seconds)

@@ -344,6 +344,7 @@ def solve_tour_model(
     deferred: DeferredWork | None = None,
     day_shifts: pd.DataFrame | None = None,
     gap: float | None = None,
+    start: Mapping[pulp.LpVariable, float] | None = None,
 ) -> SolveResult:
     """Solve ``model`` as in the module docstring; the chosen solution's values land on its variables.
 
@@ -361,6 +362,10 @@ def solve_tour_model(
     gap : float, optional
         Relative gap at which to stop (default ``settings.solver_gap``): a roster of several groups
         may ask its first groups for less than the plan's target and give the slack to the last.
+    start : mapping of pulp.LpVariable to float, optional
+        A MIP start of phase 1 (tours per class and shift starts of a previous roster,
+        :func:`planner.roster.warm_start.tour_start`); the solver completes it
+        (:func:`planner.solver.solve`).
 
     Returns
     -------
@@ -381,6 +386,7 @@ def solve_tour_model(
         settings,
         time_limit_seconds=time_limit_seconds * phase_share,
         gap=target,
+        start=start,
     )
     first_tours = solved_tour_counts(model) if first.has_solution else None
     fixed_message = ""
@@ -452,4 +458,5 @@ def solve_tour_model(
     bound = min(bound, best.objective) if math.isfinite(bound) else math.nan
     final_gap = relative_gap(best.objective, bound)
     status = SolveStatus.optimal if final_gap <= target + 1e-12 else SolveStatus.feasible
-    return SolveResult(status, best.objective, bound, final_gap, time.perf_counter() - started, best.message)
+    return SolveResult(status, best.objective, bound, final_gap, time.perf_counter() - started, best.message,
+                       start_objective=first.start_objective)
