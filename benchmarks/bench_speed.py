@@ -145,8 +145,8 @@ def part_a() -> None:
     warm = pipeline.run_plan(grown, mix=False, previous_shifts=previous)
     warm_wall = time.perf_counter() - started
     table("(a) re-plan after +10 % volume (serial, no mix): cold vs warm-started from the plan above "
-          "(the day-by-day shift model starts from its shifts; the tour model starts cold); objective "
-          "and gap of the roster", header,
+          "(the day-by-day shift model starts from its shifts, each group's tours from its person-weeks); "
+          "objective and gap of the roster", header,
           [_plan_row("re-plan, cold", cold, cold_wall, None),
            _plan_row("re-plan, warm start", warm, warm_wall, cold_wall)])
     for plan, label in ((cold, "cold"), (warm, "warm start")):
